@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/* String helpers; see str.h. */
+#include "core/str.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/err.h"
+
+char *atrium_str_lower(char *s)
+{
+    for (char *p = s; p && *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    return s;
+}
+
+static char fold(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+bool atrium_str_ieq(const char *a, const char *b)
+{
+    if (!a || !b)
+        return a == b;
+    while (*a && *b && fold(*a) == fold(*b)) {
+        a++;
+        b++;
+    }
+    return *a == '\0' && *b == '\0';
+}
+
+bool atrium_str_starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool atrium_str_ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+int atrium_str_to_i64(const char *s, int64_t min, int64_t max, int64_t *ret)
+{
+    if (!s || !*s || (*s != '-' && (*s < '0' || *s > '9')))
+        return ATRIUM_EINVAL;
+    errno = 0;
+    char *end = NULL;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end != '\0' || v < min || v > max)
+        return ATRIUM_EINVAL;
+    *ret = v;
+    return 0;
+}
+
+/* Length of the UTF-8 sequence starting at p, or 0 when invalid. */
+static size_t utf8_seq_len(const unsigned char *p)
+{
+    size_t n;
+    unsigned int cp;
+    if (p[0] < 0x80)
+        return 1;
+    if ((p[0] & 0xE0) == 0xC0) {
+        n = 2;
+        cp = p[0] & 0x1F;
+    } else if ((p[0] & 0xF0) == 0xE0) {
+        n = 3;
+        cp = p[0] & 0x0F;
+    } else if ((p[0] & 0xF8) == 0xF0) {
+        n = 4;
+        cp = p[0] & 0x07;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    static const unsigned int min_cp[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < min_cp[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return n;
+}
+
+bool atrium_str_is_clean_utf8(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        if (*p < 0x20 || *p == 0x7F)
+            return false;
+        size_t n = utf8_seq_len(p);
+        if (n == 0)
+            return false;
+        p += n;
+    }
+    return true;
+}
