@@ -6,6 +6,33 @@
 #include <stdio.h>
 #include <string.h>
 
+/*
+ * Drop a UTF-8 sequence cut in two at the end of s, as snprintf leaves when
+ * it truncates: the JSON writer refuses invalid UTF-8, and the message would
+ * then be lost.
+ */
+static void trim_partial_utf8(char *s)
+{
+    size_t len = strlen(s);
+    size_t i = len, cont = 0;
+    while (i > 0 && cont < 4 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) {
+        i--;
+        cont++;
+    }
+    if (i == 0)
+        return;
+    unsigned char lead = (unsigned char)s[i - 1];
+    size_t need = 1;
+    if ((lead & 0xE0) == 0xC0)
+        need = 2;
+    else if ((lead & 0xF0) == 0xE0)
+        need = 3;
+    else if ((lead & 0xF8) == 0xF0)
+        need = 4;
+    if (lead >= 0xC0 && cont + 1 < need)
+        s[i - 1] = '\0';
+}
+
 int atrium_err(struct atrium_errinfo *e, int code, const char *field, const char *fmt, ...)
 {
     if (!e)
@@ -16,6 +43,8 @@ int atrium_err(struct atrium_errinfo *e, int code, const char *field, const char
     va_start(ap, fmt);
     vsnprintf(e->message, sizeof(e->message), fmt, ap);
     va_end(ap);
+    trim_partial_utf8(e->field);
+    trim_partial_utf8(e->message);
     return code;
 }
 

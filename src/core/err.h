@@ -13,18 +13,18 @@
 
 enum atrium_err {
     ATRIUM_OK = 0,
-    ATRIUM_EINVAL = -1,    /* invalid input: 400 */
-    ATRIUM_ENOTFOUND = -2, /* missing, or belongs to another tenant: 404 */
-    ATRIUM_ECONFLICT = -3, /* uniqueness violation: 409 */
-    ATRIUM_EAUTH = -4,     /* authentication failed: 401 */
-    ATRIUM_EFORBIDDEN = -5, /* authenticated but not allowed: 403 */
-    ATRIUM_ETOOBIG = -6,   /* a client-controlled size over its limit: 413 */
-    ATRIUM_ESTORE = -7,    /* the store failed: 500/503 */
-    ATRIUM_ECRYPTO = -8,   /* a crypto primitive failed: 500 */
-    ATRIUM_EINTERNAL = -9, /* a bug or impossible state: 500 */
-    ATRIUM_EBUSY = -10,    /* over capacity, try later: 503 */
-    ATRIUM_ERATE = -11,    /* rate limit hit: 429 */
-    ATRIUM_EIO = -12,      /* file or OS failure */
+    ATRIUM_EINVAL = -1,        /* invalid input: 400 */
+    ATRIUM_ENOTFOUND = -2,     /* missing, or belongs to another tenant: 404 */
+    ATRIUM_ECONFLICT = -3,     /* uniqueness violation: 409 */
+    ATRIUM_EAUTH = -4,         /* authentication failed: 401 */
+    ATRIUM_EFORBIDDEN = -5,    /* authenticated but not allowed: 403 */
+    ATRIUM_ETOOBIG = -6,       /* a client-controlled size over its limit: 413 */
+    ATRIUM_ESTORE = -7,        /* the store failed: 500/503 */
+    ATRIUM_ECRYPTO = -8,       /* a crypto primitive failed: 500 */
+    ATRIUM_EINTERNAL = -9,     /* a bug or impossible state: 500 */
+    ATRIUM_EBUSY = -10,        /* over capacity, try later: 503 */
+    ATRIUM_ERATE = -11,        /* rate limit hit: 429 */
+    ATRIUM_EIO = -12,          /* file or OS failure */
     ATRIUM_EUNSUPPORTED = -13, /* a valid request we do not handle: 415/405 */
 };
 

@@ -7,11 +7,10 @@
 #include "core/err.h"
 #include "core/str.h"
 
-int atrium_json_parse_object(const char *data, size_t len, json_t **ret,
-                             struct atrium_errinfo *e)
+int atrium_json_parse_object(const char *data, size_t len, json_t **ret, struct atrium_errinfo *e)
 {
     json_error_t jerr;
-    json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
     if (!root)
         return atrium_err(e, ATRIUM_EINVAL, "", "Malformed JSON at line %d, column %d: %s",
                           jerr.line, jerr.column, jerr.text);
@@ -74,12 +73,13 @@ int atrium_json_get_string(const json_t *obj, const char *key, bool required, si
 int atrium_json_get_bool(const json_t *obj, const char *key, const char *prefix, bool *ret,
                          struct atrium_errinfo *e)
 {
+    char field[ATRIUM_ERR_FIELD_MAX];
+    snprintf(field, sizeof(field), "%s%s", prefix, key);
     json_t *v = json_object_get(obj, key);
     if (!v)
         return 0;
     if (!json_is_boolean(v))
-        return atrium_err(e, ATRIUM_EINVAL, key, "Property '%s%s' must be true or false.",
-                          prefix, key);
+        return atrium_err(e, ATRIUM_EINVAL, field, "Property '%s' must be true or false.", field);
     *ret = json_is_true(v);
     return 0;
 }

@@ -14,8 +14,7 @@
 struct atrium_errinfo;
 
 /* Parse data[0..len) as a JSON object. Caller owns *ret. */
-int atrium_json_parse_object(const char *data, size_t len, json_t **ret,
-                             struct atrium_errinfo *e);
+int atrium_json_parse_object(const char *data, size_t len, json_t **ret, struct atrium_errinfo *e);
 
 /*
  * Fail with ATRIUM_EINVAL when obj has a member not in allowed (NULL-terminated).

@@ -56,14 +56,15 @@ int atrium_str_to_i64(const char *s, int64_t min, int64_t max, int64_t *ret)
     return 0;
 }
 
-/* Length of the UTF-8 sequence starting at p, or 0 when invalid. */
-static size_t utf8_seq_len(const unsigned char *p)
+size_t atrium_str_utf8_next(const char *s, uint32_t *ret_cp)
 {
+    const unsigned char *p = (const unsigned char *)s;
     size_t n;
-    unsigned int cp;
-    if (p[0] < 0x80)
-        return 1;
-    if ((p[0] & 0xE0) == 0xC0) {
+    uint32_t cp;
+    if (p[0] < 0x80) {
+        n = 1;
+        cp = p[0];
+    } else if ((p[0] & 0xE0) == 0xC0) {
         n = 2;
         cp = p[0] & 0x1F;
     } else if ((p[0] & 0xF0) == 0xE0) {
@@ -75,27 +76,28 @@ static size_t utf8_seq_len(const unsigned char *p)
     } else {
         return 0;
     }
+    /* Stops at the first non-continuation byte, so never reads past a NUL. */
     for (size_t i = 1; i < n; i++) {
         if ((p[i] & 0xC0) != 0x80)
             return 0;
         cp = (cp << 6) | (p[i] & 0x3F);
     }
-    static const unsigned int min_cp[5] = {0, 0, 0x80, 0x800, 0x10000};
+    static const uint32_t min_cp[5] = {0, 0, 0x80, 0x800, 0x10000};
     if (cp < min_cp[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
         return 0;
+    if (ret_cp)
+        *ret_cp = cp;
     return n;
 }
 
 bool atrium_str_is_clean_utf8(const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        if (*p < 0x20 || *p == 0x7F)
+    while (*s) {
+        uint32_t cp;
+        size_t n = atrium_str_utf8_next(s, &cp);
+        if (n == 0 || cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
             return false;
-        size_t n = utf8_seq_len(p);
-        if (n == 0)
-            return false;
-        p += n;
+        s += n;
     }
     return true;
 }

@@ -13,15 +13,18 @@
 struct atrium_pwhasher;
 
 struct atrium_pwhash_params {
-    uint32_t memory_kib; /* default 19456 (19 MiB, OWASP) */
-    uint32_t iterations; /* default 2 */
-    uint32_t parallelism; /* default 1 */
+    uint32_t memory_kib;     /* default 19456 (19 MiB, OWASP) */
+    uint32_t iterations;     /* default 2 */
+    uint32_t parallelism;    /* default 1 */
     unsigned max_concurrent; /* default: number of online CPUs */
     unsigned max_waiting;    /* default: 64 */
 };
 
 #define ATRIUM_PWHASH_PARAMS_DEFAULT                                                               \
-    {.memory_kib = 19456, .iterations = 2, .parallelism = 1, .max_concurrent = 0, .max_waiting = 64}
+    {                                                                                              \
+        .memory_kib = 19456, .iterations = 2, .parallelism = 1, .max_concurrent = 0,               \
+        .max_waiting = 64                                                                          \
+    }
 
 /* Create a hasher; zero max_concurrent means one per online CPU. Caller owns. */
 int atrium_pwhasher_new(const struct atrium_pwhash_params *params, struct atrium_pwhasher **ret);

@@ -60,8 +60,8 @@ int atrium_signup_request_from_json(const json_t *body, struct atrium_signup_req
  * EBUSY when the password hasher is saturated.
  */
 int atrium_tenant_signup(struct atrium_store *s, const struct atrium_directory_config *cfg,
-                         const struct atrium_signup_request *req,
-                         struct atrium_signup_result *ret, struct atrium_errinfo *e);
+                         const struct atrium_signup_request *req, struct atrium_signup_result *ret,
+                         struct atrium_errinfo *e);
 
 /* Is "<prefix>.<suffix>" free? EINVAL for a malformed prefix. *ret_domain: heap, caller owns. */
 int atrium_domain_prefix_available(struct atrium_store *s,

@@ -32,7 +32,7 @@ struct atrium_group {
     char id[ATRIUM_UUID_LEN + 1];
     char tenant_id[ATRIUM_UUID_LEN + 1];
     char *display_name;
-    char *description;   /* NULL when unset */
+    char *description; /* NULL when unset */
     char *mail_nickname;
     bool security_enabled;
     int64_t created;

@@ -14,7 +14,10 @@ struct atrium_password_policy {
     size_t max_length; /* default 256 */
 };
 
-#define ATRIUM_PASSWORD_POLICY_DEFAULT {.min_length = 8, .max_length = 256}
+#define ATRIUM_PASSWORD_POLICY_DEFAULT                                                             \
+    {                                                                                              \
+        .min_length = 8, .max_length = 256                                                         \
+    }
 #define ATRIUM_PASSWORD_BYTES_MAX 1024 /* hard cap on bytes read, whatever the policy */
 
 /*

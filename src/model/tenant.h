@@ -12,7 +12,7 @@
 
 struct atrium_errinfo;
 
-#define ATRIUM_PREFIX_MAX 27          /* domainPrefix: 1..27 of [a-z0-9] */
+#define ATRIUM_PREFIX_MAX 27 /* domainPrefix: 1..27 of [a-z0-9] */
 #define ATRIUM_DISPLAY_NAME_MAX 256
 #define ATRIUM_DOMAIN_NAME_MAX 253
 #define ATRIUM_EMAIL_MAX 254
@@ -21,10 +21,10 @@ struct atrium_errinfo;
 struct atrium_tenant {
     char id[ATRIUM_UUID_LEN + 1];
     char *display_name;
-    char country[3];       /* ISO 3166-1 alpha-2, uppercase */
-    char *contact_email;   /* technical notification mail */
-    char *initial_domain;  /* "<prefix>.<suffix>", lowercase */
-    int64_t created;       /* Unix seconds */
+    char country[3];      /* ISO 3166-1 alpha-2, uppercase */
+    char *contact_email;  /* technical notification mail */
+    char *initial_domain; /* "<prefix>.<suffix>", lowercase */
+    int64_t created;      /* Unix seconds */
 };
 
 struct atrium_domain {

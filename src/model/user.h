@@ -12,8 +12,8 @@
 
 struct atrium_errinfo;
 
-#define ATRIUM_USER_NAME_MAX 64 /* the part before '@' */
-#define ATRIUM_UPN_MAX 113      /* 64 + '@' + 48, as Entra */
+#define ATRIUM_USER_NAME_MAX 64  /* the part before '@' */
+#define ATRIUM_UPN_MAX 113       /* 64 + '@' + 48, as Entra */
 #define ATRIUM_NAME_FIELD_MAX 64 /* givenName, surname */
 #define ATRIUM_JOB_TITLE_MAX 128
 
@@ -22,10 +22,10 @@ struct atrium_user {
     char tenant_id[ATRIUM_UUID_LEN + 1];
     char *upn; /* as entered; compared case-insensitively */
     char *display_name;
-    char *given_name;   /* NULL when unset */
-    char *surname;      /* NULL when unset */
-    char *mail;         /* NULL when unset */
-    char *job_title;    /* NULL when unset */
+    char *given_name; /* NULL when unset */
+    char *surname;    /* NULL when unset */
+    char *mail;       /* NULL when unset */
+    char *job_title;  /* NULL when unset */
     bool account_enabled;
     bool force_change_password; /* passwordProfile.forceChangePasswordNextSignIn */
     char *password_hash;        /* Argon2id PHC string; NULL: no password */

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/* Tenant look-up (by GUID or verified domain) and JSON renderings. */
+#include "graph/directory.h"
+
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/err.h"
+#include "core/rand.h"
+#include "core/str.h"
+#include "core/xalloc.h"
+
+int atrium_tenant_resolve(struct atrium_store *s, const char *id_or_domain,
+                          struct atrium_tenant *ret, struct atrium_errinfo *e)
+{
+    if (!id_or_domain || !*id_or_domain || strlen(id_or_domain) > ATRIUM_DOMAIN_NAME_MAX)
+        return atrium_err(e, ATRIUM_ENOTFOUND, "tenant", "Tenant not found.");
+    int rc;
+    if (atrium_uuid_is_valid(id_or_domain)) {
+        char id[ATRIUM_UUID_LEN + 1];
+        memcpy(id, id_or_domain, sizeof(id));
+        rc = s->ops->tenant_get(s, atrium_str_lower(id), ret);
+    } else {
+        char *name = atrium_str_lower(xstrdup(id_or_domain));
+        struct atrium_domain d = {0};
+        rc = s->ops->domain_find_verified(s, name, &d);
+        if (rc == 0)
+            rc = s->ops->tenant_get(s, d.tenant_id, ret);
+        atrium_domain_release(&d);
+        free(name);
+    }
+    if (rc == ATRIUM_ENOTFOUND)
+        return atrium_err(e, rc, "tenant", "Tenant '%s' not found.", id_or_domain);
+    if (rc < 0)
+        return atrium_err(e, rc, "", "The tenant store is unavailable.");
+    return 0;
+}
+
+json_t *atrium_tenant_to_json(const struct atrium_tenant *t)
+{
+    char created[ATRIUM_ISO8601_LEN + 1];
+    atrium_iso8601(t->created, created);
+    return json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s}", "id", t->id, "displayName", t->display_name,
+                     "initialDomain", t->initial_domain, "countryLetterCode", t->country,
+                     "contactEmail", t->contact_email, "createdDateTime", created);
+}
+
+json_t *atrium_signup_result_to_json(const struct atrium_signup_result *r)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s}}", "id", r->tenant.id, "displayName",
+                     r->tenant.display_name, "initialDomain", r->tenant.initial_domain,
+                     "countryLetterCode", r->tenant.country, "admin", "id", r->admin.id,
+                     "userPrincipalName", r->admin.upn);
+}
