@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: MIT */
+/* RS256 JWT signing and strict verification through jose; see jwt.h. */
+#include "crypto/jwt.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <jose/jose.h>
+#include <openssl/evp.h>
+
+#include "core/clock.h"
+#include "core/err.h"
+#include "core/xalloc.h"
+#include "crypto/b64url.h"
+#include "crypto/joseutil.h"
+#include "crypto/keyring_internal.h"
+
+#define KID_MAX 128
+#define SIG_MAX 1024 /* bytes: RSA up to 8192 bits */
+
+/* The three segments of a compact JWS, pointing into the token. */
+struct jws_parts {
+    const char *seg[3];
+    size_t len[3];
+};
+
+int atrium_jwt_sign(struct atrium_keyring *kr, const json_t *claims, char **ret_compact)
+{
+    if (!json_is_object(claims))
+        return ATRIUM_EINVAL;
+    AUTO_FREE char *text = json_dumps(claims, JSON_COMPACT);
+    if (!text)
+        return ATRIUM_EINVAL;
+    AUTO_FREE char *payload = atrium_b64url_encode_alloc(text, strlen(text));
+    jose_cfg_auto_t *cfg = atrium_jose_cfg_quiet();
+    json_auto_t *jws = json_pack("{s:s}", "payload", payload);
+    json_auto_t *sig = NULL;
+    int r = ATRIUM_ENOTFOUND;
+
+    atrium_keyring_rdlock(kr);
+    const struct atrium_signing_key *key = atrium_keyring_active_locked(kr, atrium_now());
+    if (key) {
+        /* The header is encoded once per key; jose signs "<header>.<payload>". */
+        sig = json_pack("{s:s}", "protected", key->jws_header);
+        r = sig && jws && jose_jws_sig(cfg, jws, sig, key->jwk) ? 0 : ATRIUM_ECRYPTO;
+    }
+    const char *signature = json_string_value(json_object_get(sig, "signature"));
+    if (r == 0 && signature)
+        *ret_compact = xasprintf("%s.%s.%s", key->jws_header, payload, signature);
+    else if (r == 0)
+        r = ATRIUM_ECRYPTO;
+    atrium_keyring_unlock(kr);
+    return r;
+}
+
+static int reject(struct atrium_errinfo *e, const char *why)
+{
+    return atrium_err(e, ATRIUM_EAUTH, "token", "%s", why);
+}
+
+/* Exactly three non-empty dot-separated segments covering all of s[0..len). */
+static int jws_split(const char *s, size_t len, struct jws_parts *p)
+{
+    size_t start = 0;
+    size_t k = 0;
+
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && s[i] != '.')
+            continue;
+        if (k == 3 || i == start)
+            return ATRIUM_EINVAL;
+        p->seg[k] = s + start;
+        p->len[k] = i - start;
+        k++;
+        start = i + 1;
+    }
+    return k == 3 ? 0 : ATRIUM_EINVAL;
+}
+
+/* Decode a base64url segment as a JSON object, refusing duplicate keys. */
+static json_t *segment_object(const char *seg, size_t len)
+{
+    AUTO_FREE unsigned char *raw = NULL;
+    size_t n = 0;
+    if (atrium_b64url_decode_alloc(seg, len, &raw, &n) < 0)
+        return NULL;
+    json_t *obj = json_loadb((const char *)raw, n, JSON_REJECT_DUPLICATES, NULL);
+    if (!json_is_object(obj)) {
+        json_decref(obj);
+        return NULL;
+    }
+    return obj;
+}
+
+/* Validate the header; *ret_kid is borrowed from hdr. */
+static int check_header(const json_t *hdr, const char **ret_kid, struct atrium_errinfo *e)
+{
+    const char *alg = json_string_value(json_object_get(hdr, "alg"));
+    const json_t *kid = json_object_get(hdr, "kid");
+    const json_t *typ = json_object_get(hdr, "typ");
+
+    if (!alg || strcmp(alg, "RS256") != 0)
+        return reject(e, "the token's alg is not RS256");
+    if (json_object_get(hdr, "crit"))
+        return reject(e, "the token has a crit header");
+    if (typ && !json_is_string(typ))
+        return reject(e, "the token's typ is not a string");
+    if (!json_is_string(kid) || json_string_length(kid) == 0 || json_string_length(kid) > KID_MAX ||
+        strlen(json_string_value(kid)) != json_string_length(kid))
+        return reject(e, "the token has no valid kid");
+    *ret_kid = json_string_value(kid);
+    return 0;
+}
+
+/* The signature segment must be canonical base64url of a plausible size. */
+static bool signature_well_formed(const struct jws_parts *p)
+{
+    unsigned char sig[SIG_MAX];
+    size_t n = 0;
+    return atrium_b64url_decode(p->seg[2], p->len[2], sig, sizeof(sig), &n) == 0 && n >= 256;
+}
+
+/* Verify the signature with the published key kid, through jose. */
+static int verify_signature(struct atrium_keyring *kr, const struct jws_parts *p, const char *kid,
+                            struct atrium_errinfo *e)
+{
+    jose_cfg_auto_t *cfg = atrium_jose_cfg_quiet();
+    json_auto_t *jws = json_pack("{s:s%,s:s%,s:s%}", "protected", p->seg[0], p->len[0], "payload",
+                                 p->seg[1], p->len[1], "signature", p->seg[2], p->len[2]);
+    int r = 0;
+
+    if (!jws)
+        return reject(e, "the token is malformed");
+    atrium_keyring_rdlock(kr);
+    const struct atrium_signing_key *key = atrium_keyring_find_locked(kr, kid, atrium_now());
+    if (!key)
+        r = reject(e, "the token's kid is not a published signing key");
+    else if (!jose_jws_ver(cfg, jws, NULL, key->jwk_pub, false))
+        r = reject(e, "the token's signature does not verify");
+    atrium_keyring_unlock(kr);
+    return r;
+}
+
+int atrium_jwt_verify(struct atrium_keyring *kr, const char *compact, size_t max_len,
+                      json_t **ret_claims, struct atrium_errinfo *e)
+{
+    size_t len = compact ? strnlen(compact, max_len + 1) : 0;
+    struct jws_parts p;
+    const char *kid = NULL;
+
+    if (len > max_len)
+        return reject(e, "the token is too long");
+    if (jws_split(compact ? compact : "", len, &p) < 0)
+        return reject(e, "the token is not a compact JWS");
+    json_auto_t *hdr = segment_object(p.seg[0], p.len[0]);
+    if (!hdr)
+        return reject(e, "the token's header is not a base64url JSON object");
+    int r = check_header(hdr, &kid, e);
+    if (r < 0)
+        return r;
+    if (!signature_well_formed(&p))
+        return reject(e, "the token's signature is malformed");
+    r = verify_signature(kr, &p, kid, e);
+    if (r < 0)
+        return r;
+    json_t *claims = segment_object(p.seg[1], p.len[1]);
+    if (!claims)
+        return reject(e, "the token's payload is not a base64url JSON object");
+    *ret_claims = claims;
+    return 0;
+}
+
+/* Read an optional integer claim; ATRIUM_EAUTH when present but not an integer. */
+static int time_claim(const json_t *claims, const char *name, bool required, json_int_t *ret,
+                      bool *ret_present, struct atrium_errinfo *e)
+{
+    const json_t *v = json_object_get(claims, name);
+    *ret_present = v != NULL;
+    if (!v && required)
+        return atrium_err(e, ATRIUM_EAUTH, name, "the token has no %s claim", name);
+    if (v && !json_is_integer(v))
+        return atrium_err(e, ATRIUM_EAUTH, name, "the token's %s is not an integer", name);
+    *ret = v ? json_integer_value(v) : 0;
+    return 0;
+}
+
+int atrium_jwt_check_times(const json_t *claims, int64_t now, int64_t leeway,
+                           struct atrium_errinfo *e)
+{
+    json_int_t exp = 0, nbf = 0, iat = 0;
+    bool has_exp = false, has_nbf = false, has_iat = false;
+    int r = time_claim(claims, "exp", true, &exp, &has_exp, e);
+    if (r == 0)
+        r = time_claim(claims, "nbf", false, &nbf, &has_nbf, e);
+    if (r == 0)
+        r = time_claim(claims, "iat", false, &iat, &has_iat, e);
+    if (r < 0)
+        return r;
+    if (now - leeway >= exp)
+        return atrium_err(e, ATRIUM_EAUTH, "exp", "the token has expired");
+    if (has_nbf && now + leeway < nbf)
+        return atrium_err(e, ATRIUM_EAUTH, "nbf", "the token is not valid yet");
+    if (has_iat && now + leeway < iat)
+        return atrium_err(e, ATRIUM_EAUTH, "iat", "the token was issued in the future");
+    return 0;
+}
+
+void atrium_jwt_half_hash(const char *value, size_t len, char out[ATRIUM_JWT_HALF_HASH_LEN + 1])
+{
+    unsigned char md[32];
+    unsigned int md_len = 0;
+
+    if (EVP_Digest(value, len, md, &md_len, EVP_sha256(), NULL) != 1 || md_len != sizeof(md))
+        abort(); /* SHA-256 cannot fail short of memory exhaustion */
+    atrium_b64url_encode(md, sizeof(md) / 2, out);
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * INTERNAL to src/crypto/: the signing-key layout and the locked keyring
+ * accessors that jwt.c signs and verifies with. Not for other layers.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "crypto/keyring.h"
+
+struct atrium_signing_key {
+    char kid[ATRIUM_KID_LEN + 1];
+    char *x5t; /* base64url SHA-1 of the certificate DER */
+    char *x5c; /* standard base64 of the certificate DER */
+    unsigned char *cert_der;
+    size_t cert_der_len;
+    json_t *jwk;      /* private JWK + "alg":"RS256", handed to jose to sign */
+    json_t *jwk_pub;  /* public JWK + "alg":"RS256", handed to jose to verify */
+    char *jws_header; /* base64url of {"typ":"JWT","alg":"RS256","kid":..,"x5t":..} */
+    int64_t created;
+    int64_t not_after; /* 0: no end */
+};
+
+/* True when key is published (and may verify) at now. */
+static inline bool atrium_signing_key_usable(const struct atrium_signing_key *key, int64_t now)
+{
+    return key->not_after == 0 || now < key->not_after;
+}
+
+/* Shared lock for the duration of a sign or verify. */
+void atrium_keyring_rdlock(struct atrium_keyring *kr);
+void atrium_keyring_unlock(struct atrium_keyring *kr);
+
+/* With the read lock held: the active key if usable at now, else NULL. Borrowed. */
+const struct atrium_signing_key *atrium_keyring_active_locked(struct atrium_keyring *kr,
+                                                              int64_t now);
+
+/* With the read lock held: the key with this kid if usable at now, else NULL. Borrowed. */
+const struct atrium_signing_key *atrium_keyring_find_locked(struct atrium_keyring *kr,
+                                                            const char *kid, int64_t now);
