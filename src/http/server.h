@@ -14,14 +14,16 @@
 #include "store/store.h"
 
 struct atrium_errinfo;
+struct atrium_oauth;
 
 /* What handlers reach: services and their settings. Borrowed by the server. */
 struct atrium_app {
     struct atrium_store_pool *store_pool; /* one store handle per worker thread */
     struct atrium_directory_config directory;
-    const char *public_url; /* "https://localhost:8443", no trailing slash */
-    bool self_signup;       /* POST /api/v1/tenants enabled */
+    const char *public_url;     /* "https://localhost:8443", no trailing slash */
+    bool self_signup;           /* POST /api/v1/tenants enabled */
     unsigned signup_per_minute; /* per client IP; 0 disables the limit */
+    struct atrium_oauth *oauth; /* sign-in and token services (oauth/oauth.h) */
 };
 
 struct atrium_http_config {
@@ -30,11 +32,11 @@ struct atrium_http_config {
     const char *tls_cert_file; /* PEM; NULL only with insecure_http */
     const char *tls_key_file;
     bool insecure_http;
-    unsigned threads;        /* worker threads; default 2 */
-    size_t body_limit;       /* default 1 MiB; 413 beyond */
-    unsigned connection_limit; /* default 1024 */
+    unsigned threads;                 /* worker threads; default 2 */
+    size_t body_limit;                /* default 1 MiB; 413 beyond */
+    unsigned connection_limit;        /* default 1024 */
     unsigned per_ip_connection_limit; /* default 64 */
-    unsigned timeout_seconds;  /* idle connection timeout; default 30 */
+    unsigned timeout_seconds;         /* idle connection timeout; default 30 */
 };
 
 struct atrium_http_server;

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: MIT */
+/* Route matching; see router.h. */
+#include "http/router.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "core/str.h"
+#include "core/xalloc.h"
+#include "http/form.h"
+
+/* The request path split into decoded segments (pointers into one block). */
+struct path_segments {
+    char *block;
+    const char *seg[ATRIUM_ROUTE_MAX_SEGMENTS];
+    bool bad[ATRIUM_ROUTE_MAX_SEGMENTS]; /* malformed escape */
+    size_t count;
+};
+
+/* Split "/a/b%20c" into {"a", "b c"}; false when it has too many segments. */
+static bool split_path(const char *raw, struct path_segments *ps)
+{
+    size_t len = strlen(raw);
+    ps->block = xmalloc(len + 1);
+    ps->count = 0;
+    const char *p = raw + 1;
+    char *out = ps->block;
+    for (;;) {
+        const char *slash = strchr(p, '/');
+        size_t n = slash ? (size_t)(slash - p) : strlen(p);
+        if (ps->count == ATRIUM_ROUTE_MAX_SEGMENTS)
+            return false;
+        size_t dlen = 0;
+        bool bad = atrium_url_decode(p, n, false, out, &dlen) < 0;
+        if (bad) {
+            out[0] = '\0';
+            dlen = 0;
+        }
+        ps->bad[ps->count] = bad || strlen(out) != dlen;
+        ps->seg[ps->count++] = out;
+        out += dlen + 1;
+        if (!slash)
+            return true;
+        p = slash + 1;
+    }
+}
+
+/* Does pattern match the segments? Captures are not recorded here. */
+static bool pattern_matches(const char *pattern, const struct path_segments *ps)
+{
+    const char *p = pattern + 1;
+    size_t i = 0;
+    for (;; i++) {
+        const char *slash = strchr(p, '/');
+        size_t n = slash ? (size_t)(slash - p) : strlen(p);
+        if (i >= ps->count)
+            return false;
+        bool capture = n >= 2 && p[0] == '{' && p[n - 1] == '}';
+        if (!capture && (ps->bad[i] || strlen(ps->seg[i]) != n || memcmp(ps->seg[i], p, n) != 0))
+            return false;
+        if (capture && !ps->bad[i] && ps->seg[i][0] == '\0')
+            return false;
+        if (!slash)
+            break;
+        p = slash + 1;
+    }
+    return i + 1 == ps->count;
+}
+
+static int capture_params(const char *pattern, const struct path_segments *ps,
+                          struct atrium_kv_list *params, struct atrium_errinfo *e)
+{
+    const char *p = pattern + 1;
+    for (size_t i = 0; i < ps->count; i++) {
+        const char *slash = strchr(p, '/');
+        size_t n = slash ? (size_t)(slash - p) : strlen(p);
+        if (n >= 2 && p[0] == '{' && p[n - 1] == '}') {
+            char *name = xstrndup(p + 1, n - 2);
+            atrium_kv_list_adopt(params, name);
+            if (ps->bad[i] || !atrium_str_is_clean_utf8(ps->seg[i]))
+                return atrium_err(e, ATRIUM_EINVAL, name,
+                                  "The path segment for '%s' is not valid text.", name);
+            char *value = xstrdup(ps->seg[i]);
+            atrium_kv_list_adopt(params, value);
+            atrium_kv_list_add(params, name, value);
+        }
+        p = slash ? slash + 1 : p + n;
+    }
+    return 0;
+}
+
+/* Is method already one of the ", "-separated items of allow? */
+static bool allow_has(const char *allow, const char *method)
+{
+    size_t n = strlen(method);
+    for (const char *p = allow; *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len == n && memcmp(p, method, n) == 0)
+            return true;
+        if (!comma)
+            break;
+        p = comma + 2;
+    }
+    return false;
+}
+
+static void allow_add(char *allow, const char *method)
+{
+    size_t used = strlen(allow);
+    size_t need = strlen(method) + (used ? 2 : 0);
+    if (allow_has(allow, method) || used + need >= ATRIUM_ROUTE_ALLOW_MAX)
+        return;
+    snprintf(allow + used, ATRIUM_ROUTE_ALLOW_MAX - used, "%s%s", used ? ", " : "", method);
+}
+
+void atrium_route_match_init(struct atrium_route_match *m)
+{
+    m->route = NULL;
+    atrium_kv_list_init(&m->params);
+    m->allow[0] = '\0';
+}
+
+void atrium_route_match_release(struct atrium_route_match *m)
+{
+    atrium_kv_list_release(&m->params);
+    atrium_route_match_init(m);
+}
+
+static bool method_matches(const char *route_method, const char *method)
+{
+    return strcmp(route_method, method) == 0 ||
+           (strcmp(method, "HEAD") == 0 && strcmp(route_method, "GET") == 0);
+}
+
+int atrium_router_match(const struct atrium_route *table, size_t n, const char *method,
+                        const char *raw_path, struct atrium_route_match *m,
+                        struct atrium_errinfo *e)
+{
+    if (!raw_path || raw_path[0] != '/')
+        return atrium_err(e, ATRIUM_ENOTFOUND, "", "The requested resource does not exist.");
+    struct path_segments ps;
+    bool ok = split_path(raw_path, &ps);
+    int r = atrium_err(e, ATRIUM_ENOTFOUND, "", "The requested resource does not exist.");
+    for (size_t i = 0; ok && i < n; i++) {
+        if (!pattern_matches(table[i].pattern, &ps))
+            continue;
+        if (!method_matches(table[i].method, method)) {
+            allow_add(m->allow, table[i].method);
+            if (strcmp(table[i].method, "GET") == 0)
+                allow_add(m->allow, "HEAD");
+            continue;
+        }
+        atrium_err_clear(e);
+        r = capture_params(table[i].pattern, &ps, &m->params, e);
+        if (r == 0)
+            m->route = &table[i];
+        else
+            atrium_kv_list_release(&m->params);
+        free(ps.block);
+        return r;
+    }
+    free(ps.block);
+    if (m->allow[0])
+        return atrium_err(e, ATRIUM_EUNSUPPORTED, "",
+                          "Specified HTTP method is not allowed for the request uri.");
+    return r;
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The route table: every endpoint the server answers, in one static array
+ * (routes.c). A row names the method, the path pattern ("/api/v1/tenants/{id}":
+ * literal segments and {name} captures), the handler, the authentication it
+ * requires, its body limit and flags. The first matching row wins, so literal
+ * rows go before capturing rows that would also match.
+ */
+#pragma once
+
+#include <stddef.h>
+
+struct atrium_req;
+struct atrium_resp;
+
+/*
+ * A handler: validate, call one service, render into rs and return 0. On
+ * failure it may instead return a negative ATRIUM_E* code with rq->err filled
+ * (the request accessors fill it themselves); the dispatcher then renders the
+ * error envelope. It never builds error JSON itself.
+ */
+typedef int (*atrium_handler_fn)(struct atrium_req *rq, struct atrium_resp *rs);
+
+enum atrium_auth {
+    ATRIUM_AUTH_NONE = 0, /* public endpoint */
+    ATRIUM_AUTH_BEARER,   /* reserved: Graph access token (Authorization: Bearer) */
+    ATRIUM_AUTH_CLIENT,   /* reserved: OAuth client authentication (Basic or form) */
+    ATRIUM_AUTH_SESSION,  /* reserved: browser session cookie + CSRF on unsafe methods */
+};
+
+enum atrium_route_flags {
+    ATRIUM_ROUTE_OAUTH_ERRORS = 1u << 0, /* reserved: render errors as OAuth JSON */
+    ATRIUM_ROUTE_HTML_ERRORS = 1u << 1,  /* reserved: render errors as an HTML page */
+};
+
+struct atrium_route {
+    const char *method;  /* "GET", "POST", ...; a GET row also answers HEAD */
+    const char *pattern; /* "/api/v1/tenants/{id}" */
+    atrium_handler_fn handler;
+    enum atrium_auth auth;
+    size_t body_limit; /* bytes; 0: the server default */
+    unsigned flags;    /* enum atrium_route_flags */
+};
+
+/* The server's table and its length. */
+extern const struct atrium_route atrium_routes[];
+extern const size_t atrium_routes_count;

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The server object behind the opaque struct atrium_http_server: shared by
+ * server.c (lifecycle), dispatch.c (per-request flow) and handlers that need
+ * server-wide state such as rate limiters.
+ */
+#pragma once
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct MHD_Daemon;
+struct atrium_app;
+struct atrium_ratelimit;
+
+struct atrium_http_server {
+    struct MHD_Daemon *daemon;
+    struct atrium_app *app;                /* borrowed */
+    size_t body_limit;                     /* default per-route body limit */
+    bool tls;                              /* add Strict-Transport-Security */
+    uint16_t port;                         /* bound port */
+    struct atrium_ratelimit *signup_limit; /* POST /api/v1/tenants per client; NULL: none */
+    atomic_uint inflight;                  /* requests past their headers, not yet completed */
+    atomic_bool stopping;                  /* answer with Connection: close */
+    char *cert_pem;
+    char *key_pem;
+    size_t key_len;
+};
