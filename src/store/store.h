@@ -53,7 +53,7 @@ void atrium_group_list_release(struct atrium_group_list *l);
 void atrium_role_assignment_list_release(struct atrium_role_assignment_list *l);
 
 struct atrium_store_ops {
-    int version; /* ATRIUM_STORE_OPS_VERSION */
+    int version;      /* ATRIUM_STORE_OPS_VERSION */
     const char *name; /* "sqlite", "postgres" */
 
     void (*close)(struct atrium_store *s);
@@ -87,8 +87,7 @@ struct atrium_store_ops {
                                 struct atrium_domain *ret);
 
     /* Users. user_insert: ECONFLICT when the UPN exists (case-insensitively). */
-    int (*user_insert)(struct atrium_store *s, const char *tenant_id,
-                       const struct atrium_user *u);
+    int (*user_insert)(struct atrium_store *s, const char *tenant_id, const struct atrium_user *u);
     int (*user_get)(struct atrium_store *s, const char *tenant_id, const char *user_id,
                     struct atrium_user *ret);
     int (*user_get_by_upn)(struct atrium_store *s, const char *tenant_id, const char *upn,
@@ -115,13 +114,15 @@ struct atrium_store_ops {
     int (*role_assign)(struct atrium_store *s, const char *tenant_id,
                        const struct atrium_role_assignment *a);
     int (*role_assignments_for)(struct atrium_store *s, const char *tenant_id,
-                                const char *principal_id,
-                                struct atrium_role_assignment_list *ret);
+                                const char *principal_id, struct atrium_role_assignment_list *ret);
 };
+
+struct atrium_store_oauth_ops;
 
 /* Every backend handle starts with this. */
 struct atrium_store {
     const struct atrium_store_ops *ops;
+    const struct atrium_store_oauth_ops *oauth; /* store_oauth.h: apps and sign-in */
 };
 
 /*
@@ -161,3 +162,10 @@ static inline int atrium_store_migrate(struct atrium_store *s, int *ret_version)
 {
     return s->ops->migrate(s, ret_version);
 }
+
+/*
+ * Resolve a tenant by GUID (any case) or by any of its verified domains
+ * (case-insensitive). ENOTFOUND otherwise. Shared by every service layer.
+ */
+int atrium_store_tenant_resolve(struct atrium_store *s, const char *id_or_domain,
+                                struct atrium_tenant *ret);

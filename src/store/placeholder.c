@@ -1,7 +1,0 @@
-/* SPDX-License-Identifier: MIT */
-/* Placeholder so the layer library is never empty. */
-int atrium_store_layer_placeholder(void);
-int atrium_store_layer_placeholder(void)
-{
-    return 0;
-}
