@@ -29,6 +29,7 @@
 #include "core/str.h"
 #include "core/xalloc.h"
 #include "store/store_backend.h"
+#include "store/store_oauth.h"
 
 /* Keep in sync with the scheme list of the "unsupported" message below. */
 #define SQLITE_SCHEME "sqlite:"
@@ -85,7 +86,8 @@ int atrium_store_open(const char *uri, struct atrium_store **ret, struct atrium_
     r = atrium_store_sqlite_open(path, &s, e);
     if (r < 0)
         return r;
-    if (s->ops->version != ATRIUM_STORE_OPS_VERSION) {
+    if (s->ops->version != ATRIUM_STORE_OPS_VERSION || !s->oauth ||
+        s->oauth->version != ATRIUM_STORE_OAUTH_OPS_VERSION) {
         s->ops->close(s);
         return atrium_err(e, ATRIUM_EINTERNAL, "store", "store backend ops version mismatch");
     }

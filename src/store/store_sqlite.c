@@ -4,6 +4,7 @@
  * (WAL, synchronous=FULL, foreign keys, busy timeout), the statement cache,
  * error mapping, transactions, and the ops table. The per-object operations
  * live in store_sqlite_tenant.c, store_sqlite_user.c, store_sqlite_group.c,
+ * those of store_oauth.h in store_sqlite_oauth.c and the files it names,
  * migrations in store_sqlite_migrate.c.
  */
 #include "store/store_sqlite.h"
@@ -287,6 +288,7 @@ int atrium_store_sqlite_open(const char *path, struct atrium_store **ret, struct
     }
     struct atrium_store_sqlite *s = xcalloc(1, sizeof(*s));
     s->base.ops = &sqlite_ops;
+    s->base.oauth = &atrium_sqlite_oauth_ops;
     s->db = db;
     *ret = &s->base;
     return 0;

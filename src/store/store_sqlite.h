@@ -274,8 +274,8 @@ int atrium_sqlite_ara_of_resource(struct atrium_store *s, const char *tenant_id,
                                   struct atrium_app_role_assignment_list *ret);
 int atrium_sqlite_grant_insert(struct atrium_store *s, const char *tenant_id,
                                const struct atrium_oauth2_grant *g);
-int atrium_sqlite_grant_update_scope(struct atrium_store *s, const char *tenant_id,
-                                     const char *id, const char *scope);
+int atrium_sqlite_grant_update_scope(struct atrium_store *s, const char *tenant_id, const char *id,
+                                     const char *scope);
 int atrium_sqlite_grant_delete(struct atrium_store *s, const char *tenant_id, const char *id);
 int atrium_sqlite_grant_get(struct atrium_store *s, const char *tenant_id, const char *id,
                             struct atrium_oauth2_grant *ret);
@@ -287,9 +287,8 @@ int atrium_sqlite_code_insert(struct atrium_store *s, const struct atrium_auth_c
 int atrium_sqlite_code_redeem(struct atrium_store *s, const char *tenant_id, const char *code_hash,
                               int64_t now, struct atrium_auth_code *ret);
 int atrium_sqlite_refresh_insert(struct atrium_store *s, const struct atrium_refresh_token *t);
-int atrium_sqlite_refresh_use(struct atrium_store *s, const char *tenant_id,
-                              const char *token_hash, int64_t now,
-                              struct atrium_refresh_token *ret);
+int atrium_sqlite_refresh_use(struct atrium_store *s, const char *tenant_id, const char *token_hash,
+                              int64_t now, struct atrium_refresh_token *ret);
 int atrium_sqlite_refresh_revoke_family(struct atrium_store *s, const char *tenant_id,
                                         const char *family_id, size_t *ret_count);
 int atrium_sqlite_refresh_revoke_user(struct atrium_store *s, const char *tenant_id,
@@ -315,12 +314,11 @@ int atrium_sqlite_signing_key_insert(struct atrium_store *s,
                                      const struct atrium_signing_key_record *k);
 int atrium_sqlite_signing_key_list(struct atrium_store *s, int64_t now,
                                    struct atrium_signing_key_list *ret);
-int atrium_sqlite_signing_key_activate(struct atrium_store *s, const char *kid,
-                                       int64_t retire_at);
+int atrium_sqlite_signing_key_activate(struct atrium_store *s, const char *kid, int64_t retire_at);
 int atrium_sqlite_lockout_get(struct atrium_store *s, const char *tenant_id, const char *user_id,
                               struct atrium_lockout *ret);
 int atrium_sqlite_lockout_put(struct atrium_store *s, const struct atrium_lockout *l);
 int atrium_sqlite_signin_insert(struct atrium_store *s, const struct atrium_signin_event *ev);
-int atrium_sqlite_signin_list(struct atrium_store *s, const char *tenant_id,
-                              int64_t before_created, const char *before_id, size_t limit,
+int atrium_sqlite_signin_list(struct atrium_store *s, const char *tenant_id, int64_t before_created,
+                              const char *before_id, size_t limit,
                               struct atrium_signin_event_list *ret);
