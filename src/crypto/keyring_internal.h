@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * INTERNAL to src/crypto/: the signing-key layout and the locked keyring
- * accessors that jwt.c signs and verifies with. Not for other layers.
+ * accessors that jwt.c signs and verifies with. Not for other layers. It
+ * names OpenSSL's EVP_PKEY only by its struct tag, so it needs no OpenSSL
+ * header.
  */
 #pragma once
 
@@ -13,15 +15,25 @@
 
 #include "crypto/keyring.h"
 
+struct evp_pkey_st; /* OpenSSL's EVP_PKEY */
+
 struct atrium_signing_key {
     char kid[ATRIUM_KID_LEN + 1];
     char *x5t; /* base64url SHA-1 of the certificate DER */
     char *x5c; /* standard base64 of the certificate DER */
     unsigned char *cert_der;
     size_t cert_der_len;
-    json_t *jwk;      /* private JWK + "alg":"RS256", handed to jose to sign */
-    json_t *jwk_pub;  /* public JWK + "alg":"RS256", handed to jose to verify */
+    json_t *jwk;     /* private JWK, for the sealed export */
+    json_t *jwk_pub; /* public JWK + "alg":"RS256", handed to jose to verify */
+    /*
+     * The private key, loaded once as a provider-native key (nothing to
+     * export or cache on use), that jwt.c signs with. Never modified after
+     * the key is built, so concurrent signers share it read-only; each
+     * signature has its own EVP_MD_CTX.
+     */
+    struct evp_pkey_st *pkey;
     char *jws_header; /* base64url of {"typ":"JWT","alg":"RS256","kid":..,"x5t":..} */
+    size_t jws_header_len;
     int64_t created;
     int64_t not_after; /* 0: no end */
 };

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Signing keys: generation (RSA-2048 + self-signed certificate), the sealed
- * export/import form, and the public JWK; see keyring.h.
+ * export/import form, and the public JWK; see keyring.h. Each key also holds
+ * its private key as an OpenSSL EVP_PKEY, loaded once here, that jwt.c signs
+ * with.
  */
 #include "crypto/keyring.h"
 
@@ -66,6 +68,27 @@ static char *jws_header_b64(const char *kid, const char *x5t)
     return text ? atrium_b64url_encode_alloc(text, strlen(text)) : NULL;
 }
 
+/*
+ * The private key of a private JWK as a provider-native EVP_PKEY, or NULL.
+ * jose builds a legacy RSA key, which OpenSSL 3 would export to its provider
+ * (through a locked per-key cache) on first use; reloading it through the
+ * DER decoders gives a key that signers can share with no hidden state.
+ */
+static EVP_PKEY *jwk_to_pkey(const json_t *jwk)
+{
+    jose_cfg_auto_t *cfg = atrium_jose_cfg_quiet();
+    EVP_PKEY *legacy = json_object_get(jwk, "d") ? jose_openssl_jwk_to_EVP_PKEY(cfg, jwk) : NULL;
+    unsigned char *der = NULL;
+    int len = legacy ? i2d_PrivateKey(legacy, &der) : 0;
+    const unsigned char *p = der;
+    EVP_PKEY *pkey = len > 0 ? d2i_PrivateKey_ex(EVP_PKEY_RSA, NULL, &p, len, NULL, NULL) : NULL;
+
+    if (len > 0)
+        OPENSSL_clear_free(der, (size_t)len);
+    EVP_PKEY_free(legacy);
+    return pkey;
+}
+
 /* Fill the public members (kid, JWK copies, header) from a private JWK. */
 static int key_fill_from_jwk(struct atrium_signing_key *key, const json_t *jwk)
 {
@@ -80,19 +103,26 @@ static int key_fill_from_jwk(struct atrium_signing_key *key, const json_t *jwk)
     /* Built from n and e only, so no copy of the private members lingers. */
     key->jwk_pub = json_pack("{s:s,s:O,s:O,s:s}", "kty", "RSA", "n", json_object_get(jwk, "n"), "e",
                              json_object_get(jwk, "e"), "alg", "RS256");
-    if (!key->jwk || !key->jwk_pub ||
-        json_object_set_new(key->jwk, "alg", json_string("RS256")) < 0)
+    if (!key->jwk || !key->jwk_pub)
         return ATRIUM_ECRYPTO;
     key->jws_header = jws_header_b64(key->kid, key->x5t);
-    return key->jws_header ? 0 : ATRIUM_ECRYPTO;
+    if (!key->jws_header)
+        return ATRIUM_ECRYPTO;
+    key->jws_header_len = strlen(key->jws_header);
+    return 0;
 }
 
-/* Build a key from its private JWK and certificate DER (both borrowed). */
-static int key_build(const json_t *jwk, const unsigned char *der, size_t der_len, int64_t created,
-                     int64_t not_after, struct atrium_signing_key **ret)
+/*
+ * Build a key from its private JWK and certificate DER (both borrowed) and
+ * pkey, the same private key as a provider-native EVP_PKEY (consumed, also
+ * on failure).
+ */
+static int key_build(const json_t *jwk, EVP_PKEY *pkey, const unsigned char *der, size_t der_len,
+                     int64_t created, int64_t not_after, struct atrium_signing_key **ret)
 {
     struct atrium_signing_key *key = xcalloc(1, sizeof(*key));
 
+    key->pkey = pkey;
     key->created = created;
     key->not_after = not_after;
     key->cert_der = xmalloc(der_len);
@@ -131,8 +161,9 @@ int atrium_signing_key_generate(struct atrium_signing_key **ret)
     size_t der_len = 0;
     int r = ATRIUM_ECRYPTO;
 
+    /* EVP_RSA_gen makes a provider-native key: it is the one to sign with. */
     if (jwk && atrium_x509_cert_der(cert, &der, &der_len) == 0)
-        r = key_build(jwk, der, der_len, now, 0, ret);
+        r = key_build(jwk, TAKE_PTR(pkey), der, der_len, now, 0, ret);
     jwk_wipe_private(jwk);
     xfree(der);
     X509_free(cert);
@@ -147,6 +178,7 @@ struct atrium_signing_key *atrium_signing_key_free(struct atrium_signing_key *ke
     jwk_wipe_private(key->jwk);
     json_decref(key->jwk);
     json_decref(key->jwk_pub);
+    EVP_PKEY_free(key->pkey);
     xfree(key->x5t);
     xfree(key->x5c);
     xfree(key->cert_der);
@@ -210,7 +242,7 @@ int atrium_signing_key_export(const struct atrium_signing_key *key,
     json_auto_t *jwk = json_deep_copy(key->jwk);
     json_auto_t *doc = NULL;
 
-    if (!jwk || json_object_del(jwk, "alg") < 0)
+    if (!jwk)
         return ATRIUM_ECRYPTO;
     doc = json_pack("{s:i,s:O,s:s}", "v", 1, "jwk", jwk, "cert", cert);
     char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
@@ -224,18 +256,15 @@ int atrium_signing_key_export(const struct atrium_signing_key *key,
     return r;
 }
 
-/* Check that the private JWK is an RSA key of at least 2048 bits matching cert. */
-static int check_jwk_cert(const json_t *jwk, const unsigned char *der, size_t der_len)
+/* Check that pkey (NULL fails) is an RSA key of at least 2048 bits matching cert. */
+static int check_pkey_cert(EVP_PKEY *pkey, const unsigned char *der, size_t der_len)
 {
-    jose_cfg_auto_t *cfg = atrium_jose_cfg_quiet();
     const unsigned char *p = der;
     X509 *cert = d2i_X509(NULL, &p, (long)der_len);
-    EVP_PKEY *pkey = json_object_get(jwk, "d") ? jose_openssl_jwk_to_EVP_PKEY(cfg, jwk) : NULL;
     bool ok = cert && pkey && p == der + der_len && EVP_PKEY_get_base_id(pkey) == EVP_PKEY_RSA &&
               EVP_PKEY_get_bits(pkey) >= ATRIUM_SIGNING_KEY_BITS &&
               X509_check_private_key(cert, pkey) == 1;
 
-    EVP_PKEY_free(pkey);
     X509_free(cert);
     return ok ? 0 : ATRIUM_EINVAL;
 }
@@ -250,14 +279,18 @@ static int key_from_doc(const char *text, size_t len, const char *kid, int64_t c
     AUTO_FREE unsigned char *der = NULL;
     size_t der_len = 0;
     struct atrium_signing_key *key = NULL;
+    EVP_PKEY *pkey = NULL;
     int version = 0;
 
     int r = ATRIUM_EINVAL;
     if (doc && json_unpack(doc, "{s:i,s:o,s:s}", "v", &version, "jwk", &jwk, "cert", &cert) == 0 &&
-        version == 1 && atrium_b64url_decode_alloc(cert, strlen(cert), &der, &der_len) == 0)
-        r = check_jwk_cert(jwk, der, der_len);
+        version == 1 && atrium_b64url_decode_alloc(cert, strlen(cert), &der, &der_len) == 0) {
+        pkey = jwk_to_pkey(jwk);
+        r = check_pkey_cert(pkey, der, der_len);
+    }
     if (r == 0)
-        r = key_build(jwk, der, der_len, created, not_after, &key);
+        r = key_build(jwk, TAKE_PTR(pkey), der, der_len, created, not_after, &key);
+    EVP_PKEY_free(pkey);
     if (r == 0 && strcmp(key->kid, kid) != 0)
         r = ATRIUM_EINVAL;
     jwk_wipe_private(jwk);

@@ -138,7 +138,7 @@ int atrium_password_check(const struct atrium_password_policy *policy, const cha
         return atrium_err(e, ATRIUM_EINVAL, f,
                           "The password is too long: at most %d bytes are accepted.",
                           ATRIUM_PASSWORD_BYTES_MAX);
-    size_t count;
+    size_t count = 0;
     int rc = count_chars(password, f, &count, e);
     if (rc < 0)
         return rc;

@@ -6,6 +6,8 @@
  * malformed and over-long input, duplicate keys, crit, rotated-out keys.
  * Forged tokens are signed here with OpenSSL directly, as an independent
  * oracle, using the real private key obtained through the sealed export.
+ * Our tokens (signed with OpenSSL by jwt.c) are checked with plain OpenSSL
+ * and with jose, also when signed from several threads at once.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +19,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include <jose/jose.h>
 #include <jose/openssl.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -30,6 +33,9 @@
 #include "crypto/jwt.h"
 #include "crypto/keyring.h"
 #include "crypto/masterkey.h"
+
+#define SIGNERS 4
+#define TOKENS_PER_SIGNER 16
 
 struct fixture {
     struct atrium_masterkey *mk;
@@ -172,22 +178,46 @@ static void test_sign_verify(void **state)
     assert_string_equal((const char *)hdr, want);
 }
 
-/* The signature jose made verifies with plain OpenSSL (interoperability). */
-static void test_signature_is_plain_rs256(void **state)
+/* The RS256 signature over "<header>.<payload>" verifies with plain OpenSSL and key. */
+static void assert_plain_rs256(EVP_PKEY *key, const char *token)
 {
-    struct fixture *f = *state;
-    AUTO_FREE char *token = sign_claims(f->kr, "u2");
     const char *dot2 = strrchr(token, '.');
     unsigned char sig[512];
     size_t sig_len = 0;
+    assert_non_null(dot2);
     assert_int_equal(atrium_b64url_decode(dot2 + 1, strlen(dot2 + 1), sig, sizeof(sig), &sig_len),
                      0);
+    assert_int_equal(sig_len, 256);
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    assert_int_equal(EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, f->priv), 1);
+    assert_int_equal(EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, key), 1);
     assert_int_equal(
         EVP_DigestVerify(ctx, sig, sig_len, (const unsigned char *)token, (size_t)(dot2 - token)),
         1);
     EVP_MD_CTX_free(ctx);
+}
+
+/* The token verifies with jose alone, against the key published in the JWKS. */
+static void assert_jose_verifies(struct fixture *f, const char *token)
+{
+    const char *dot1 = strchr(token, '.');
+    const char *dot2 = strrchr(token, '.');
+    json_auto_t *jwks = NULL;
+    assert_int_equal(atrium_keyring_jwks(f->kr, NULL, &jwks), 0);
+    json_auto_t *jws =
+        json_pack("{s:s%,s:s%,s:s}", "protected", token, (size_t)(dot1 - token), "payload",
+                  dot1 + 1, (size_t)(dot2 - dot1 - 1), "signature", dot2 + 1);
+    assert_non_null(jws);
+    assert_true(
+        jose_jws_ver(NULL, jws, NULL, json_array_get(json_object_get(jwks, "keys"), 0), false));
+}
+
+/* Our OpenSSL signature is plain RS256 (interoperability), and jose agrees. */
+static void test_signature_is_plain_rs256(void **state)
+{
+    struct fixture *f = *state;
+    AUTO_FREE char *token = sign_claims(f->kr, "u2");
+    assert_plain_rs256(f->priv, token);
+    assert_jose_verifies(f, token);
 }
 
 static void test_modified_payload_rejected(void **state)
@@ -535,6 +565,61 @@ static void test_threads(void **state)
     }
 }
 
+struct signer {
+    struct fixture *f;
+    pthread_barrier_t *start;
+    int id;
+    char *tokens[TOKENS_PER_SIGNER];
+    int failures;
+};
+
+static void *signer_run(void *arg)
+{
+    struct signer *s = arg;
+    pthread_barrier_wait(s->start);
+    for (int i = 0; i < TOKENS_PER_SIGNER; i++) {
+        json_auto_t *claims = json_pack("{s:i,s:i,s:s,s:i}", "signer", s->id, "i", i, "aud",
+                                        "api://x", "exp", 2000000000);
+        if (!claims || atrium_jwt_sign(s->f->kr, claims, &s->tokens[i]) < 0)
+            s->failures++;
+    }
+    return NULL;
+}
+
+/* Tokens signed from several threads at once (one shared EVP_PKEY) all verify. */
+static void test_concurrent_signing(void **state)
+{
+    struct fixture *f = *state;
+    pthread_barrier_t start;
+    pthread_t threads[SIGNERS];
+    struct signer signers[SIGNERS];
+
+    assert_int_equal(pthread_barrier_init(&start, NULL, SIGNERS), 0);
+    for (int i = 0; i < SIGNERS; i++) {
+        signers[i] = (struct signer){.f = f, .start = &start, .id = i};
+        assert_int_equal(pthread_create(&threads[i], NULL, signer_run, &signers[i]), 0);
+    }
+    for (int i = 0; i < SIGNERS; i++)
+        pthread_join(threads[i], NULL);
+    pthread_barrier_destroy(&start);
+
+    for (int i = 0; i < SIGNERS; i++) {
+        assert_int_equal(signers[i].failures, 0);
+        for (int k = 0; k < TOKENS_PER_SIGNER; k++) {
+            const char *token = signers[i].tokens[k];
+            json_t *claims = NULL;
+            assert_non_null(token);
+            assert_int_equal(atrium_jwt_verify(f->kr, token, ATRIUM_JWT_MAX_LEN, &claims, NULL), 0);
+            assert_int_equal(json_integer_value(json_object_get(claims, "signer")), i);
+            assert_int_equal(json_integer_value(json_object_get(claims, "i")), k);
+            json_decref(claims);
+            assert_plain_rs256(f->priv, token);
+            assert_jose_verifies(f, token);
+            xfree(signers[i].tokens[k]);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -557,6 +642,7 @@ int main(void)
         cmocka_unit_test(test_check_times),
         cmocka_unit_test(test_half_hash),
         cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_concurrent_signing),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

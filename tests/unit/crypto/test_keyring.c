@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Unit tests for signing keys and the keyring (crypto/signkey.c, keyring.c):
- * the JWKS shape, kid and x5t derivations, the sealed export/import, and
- * rotation bookkeeping.
+ * the JWKS shape, kid and x5t derivations, the sealed export/import (an
+ * imported key signs exactly as the original), and rotation bookkeeping.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +20,7 @@
 #include "core/err.h"
 #include "core/xalloc.h"
 #include "crypto/b64url.h"
+#include "crypto/jwt.h"
 #include "crypto/keyring.h"
 #include "crypto/masterkey.h"
 
@@ -170,6 +171,73 @@ static void test_export_import_round_trip(void **state)
     atrium_signing_key_free(back);
 }
 
+/* The RS256 signature of token verifies with plain OpenSSL and the certificate's public key. */
+static void assert_signed_by_cert(const char *token, const char *x5c)
+{
+    size_t der_len = 0;
+    AUTO_FREE unsigned char *der = x5c_der(x5c, &der_len);
+    const unsigned char *p = der;
+    X509 *cert = d2i_X509(NULL, &p, (long)der_len);
+    assert_non_null(cert);
+    const char *dot2 = strrchr(token, '.');
+    unsigned char sig[512];
+    size_t sig_len = 0;
+    assert_int_equal(atrium_b64url_decode(dot2 + 1, strlen(dot2 + 1), sig, sizeof(sig), &sig_len),
+                     0);
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    assert_int_equal(EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, X509_get0_pubkey(cert)),
+                     1);
+    assert_int_equal(
+        EVP_DigestVerify(ctx, sig, sig_len, (const unsigned char *)token, (size_t)(dot2 - token)),
+        1);
+    EVP_MD_CTX_free(ctx);
+    X509_free(cert);
+}
+
+/*
+ * A key rebuilt from its sealed export signs the same claims into the same
+ * token (RSASSA-PKCS1-v1_5 is deterministic), and each keyring verifies the
+ * other's tokens.
+ */
+static void test_imported_key_signs_alike(void **state)
+{
+    struct fixture *f = *state;
+    struct atrium_signing_key *orig = NULL, *back = NULL;
+    AUTO_FREE char *blob = NULL;
+
+    assert_int_equal(atrium_signing_key_generate(&orig), 0);
+    assert_int_equal(atrium_signing_key_export(orig, f->mk, &blob), 0);
+    assert_int_equal(
+        atrium_signing_key_import(f->mk, atrium_signing_key_kid(orig), blob, 0, 0, &back), 0);
+    json_auto_t *x5c_jwk = atrium_signing_key_public_jwk(back, NULL);
+    AUTO_FREE char *x5c =
+        xstrdup(json_string_value(json_array_get(json_object_get(x5c_jwk, "x5c"), 0)));
+    struct atrium_keyring *kr_orig = atrium_keyring_new();
+    struct atrium_keyring *kr_back = atrium_keyring_new();
+    assert_int_equal(atrium_keyring_add(kr_orig, orig, true), 0);
+    assert_int_equal(atrium_keyring_add(kr_back, back, true), 0);
+
+    json_auto_t *claims = json_pack("{s:s,s:s,s:i,s:i}", "sub", "u", "aud", "api://x", "iat",
+                                    1700000000, "exp", 2000000000);
+    AUTO_FREE char *t_orig = NULL;
+    AUTO_FREE char *t_back = NULL;
+    assert_int_equal(atrium_jwt_sign(kr_orig, claims, &t_orig), 0);
+    assert_int_equal(atrium_jwt_sign(kr_back, claims, &t_back), 0);
+    assert_string_equal(t_orig, t_back);
+    assert_signed_by_cert(t_back, x5c);
+
+    json_t *got = NULL;
+    assert_int_equal(atrium_jwt_verify(kr_orig, t_back, ATRIUM_JWT_MAX_LEN, &got, NULL), 0);
+    assert_true(json_equal(got, claims));
+    json_decref(got);
+    got = NULL;
+    assert_int_equal(atrium_jwt_verify(kr_back, t_orig, ATRIUM_JWT_MAX_LEN, &got, NULL), 0);
+    assert_true(json_equal(got, claims));
+    json_decref(got);
+    atrium_keyring_free(kr_back);
+    atrium_keyring_free(kr_orig);
+}
+
 static void test_import_rejects(void **state)
 {
     struct fixture *f = *state;
@@ -291,6 +359,7 @@ int main(void)
         cmocka_unit_test(test_kid_is_jwk_thumbprint),
         cmocka_unit_test(test_x5t_and_certificate),
         cmocka_unit_test(test_export_import_round_trip),
+        cmocka_unit_test(test_imported_key_signs_alike),
         cmocka_unit_test(test_import_rejects),
         cmocka_unit_test(test_keys_are_distinct),
         cmocka_unit_test(test_keyring_rotation),
