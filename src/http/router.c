@@ -113,7 +113,11 @@ static void allow_add(char *allow, const char *method)
     size_t need = strlen(method) + (used ? 2 : 0);
     if (allow_has(allow, method) || used + need >= ATRIUM_ROUTE_ALLOW_MAX)
         return;
-    snprintf(allow + used, ATRIUM_ROUTE_ALLOW_MAX - used, "%s%s", used ? ", " : "", method);
+    if (used) {
+        memcpy(allow + used, ", ", 2);
+        used += 2;
+    }
+    memcpy(allow + used, method, strlen(method) + 1);
 }
 
 void atrium_route_match_init(struct atrium_route_match *m)
