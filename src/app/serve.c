@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "app/serve_config.h"
+#include "app/serve_oauth.h"
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "core/err.h"
@@ -62,19 +63,30 @@ static int wait_for_signal(void)
     return sig;
 }
 
+/* The public URL: --public-url, else derived from the scheme and port. Heap. */
+static char *public_url(const struct atrium_serve_config *c, uint16_t port)
+{
+    if (c->public_url)
+        return xstrdup(c->public_url);
+    return xasprintf("%s://localhost:%u", c->http.insecure_http ? "http" : "https", (unsigned)port);
+}
+
 static int run_server(struct atrium_serve_config *c, struct atrium_app *app,
                       struct atrium_errinfo *e)
 {
     struct atrium_http_server *srv = NULL;
     int64_t started = atrium_monotonic_ms();
+    /* With a fixed port the URL is known before the first request can arrive. */
+    char *url = c->http.port ? public_url(c, c->http.port) : NULL;
+    app->public_url = app->oauth->cfg.public_url = url;
     int rc = atrium_http_start(&c->http, app, &srv, e);
-    if (rc < 0)
+    if (rc < 0) {
+        free(url);
         return rc;
+    }
     uint16_t port = atrium_http_port(srv);
-    char *url = c->public_url ? xstrdup(c->public_url)
-                              : xasprintf("%s://localhost:%u",
-                                          c->http.insecure_http ? "http" : "https", (unsigned)port);
-    app->public_url = url;
+    if (!url)
+        app->public_url = app->oauth->cfg.public_url = url = public_url(c, port);
     atrium_log_fields(ATRIUM_LOG_INFO,
                       json_pack("{s:s, s:i, s:s, s:s, s:I}", "msg", "listening", "port", (int)port,
                                 "url", url, "listen", c->http.listen_host, "startup_ms",
@@ -112,6 +124,9 @@ int atrium_cmd_serve(int argc, char **argv)
     if (rc == 0 && (rc = atrium_store_pool_new(c.store_uri, &pool, &e)) == 0 &&
         (rc = atrium_pwhasher_new(&c.pwhash, &hasher)) < 0)
         atrium_err(&e, rc, "", "The password hasher could not be set up.");
+    struct atrium_oauth oauth = {0};
+    if (rc == 0)
+        rc = atrium_serve_oauth_init(&oauth, c.settings.data_dir, c.store_uri, hasher, &e);
     if (rc == 0) {
         struct atrium_app app = {
             .store_pool = pool,
@@ -120,10 +135,14 @@ int atrium_cmd_serve(int argc, char **argv)
                           .hasher = hasher},
             .self_signup = !c.no_self_signup,
             .signup_per_minute = (unsigned)c.signup_rate,
+            .realm_per_minute = (unsigned)c.realm_rate,
+            .oauth = &oauth,
+            .dns_server = c.dns_server,
         };
         c.startup_ms = atrium_monotonic_ms() - t0;
         rc = run_server(&c, &app, &e);
     }
+    atrium_serve_oauth_release(&oauth);
     atrium_store_pool_free(pool);
     atrium_pwhasher_free(hasher);
     atrium_serve_config_release(&c);

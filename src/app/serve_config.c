@@ -10,6 +10,7 @@
 #include "core/str.h"
 #include "core/xalloc.h"
 #include "crypto/tlsgen.h"
+#include "graph/dns.h"
 
 #define SERVE_USAGE "atrium serve [options]"
 
@@ -21,6 +22,7 @@ int atrium_serve_config_parse(struct atrium_serve_config *c, int argc, char **ar
     c->listen = "127.0.0.1:8443";
     c->threads = 2;
     c->signup_rate = 10;
+    c->realm_rate = 60;
     c->body_limit = 1024 * 1024;
     c->connection_limit = 1024;
     c->per_ip_limit = 256;
@@ -47,6 +49,9 @@ int atrium_serve_config_parse(struct atrium_serve_config *c, int argc, char **ar
          "Disable POST /api/v1/tenants."},
         {"signup-rate", "ATRIUM_SIGNUP_RATE", ATRIUM_OPT_UINT, &c->signup_rate, 0, 100000, "N",
          "Sign-up attempts per client IP per minute (default 10; 0: unlimited)."},
+        {"realm-rate", "ATRIUM_REALM_RATE", ATRIUM_OPT_UINT, &c->realm_rate, 0, 100000, "N",
+         "Realm discovery look-ups (userrealm, /discover) per client IP per minute (default 60; "
+         "0: unlimited)."},
         {"body-limit", "ATRIUM_BODY_LIMIT", ATRIUM_OPT_UINT, &c->body_limit, 1024, 64 << 20,
          "BYTES", "Largest request body (default 1048576)."},
         {"connection-limit", "ATRIUM_CONNECTION_LIMIT", ATRIUM_OPT_UINT, &c->connection_limit, 1,
@@ -61,6 +66,8 @@ int atrium_serve_config_parse(struct atrium_serve_config *c, int argc, char **ar
          "Password hashes waiting at most; beyond, 503 (default 64)."},
         {"log-level", "ATRIUM_LOG_LEVEL", ATRIUM_OPT_STRING, &c->log_level, 0, 0, "LEVEL",
          "debug, info, warn or error (default info)."},
+        {"dns-server", "ATRIUM_DNS_SERVER", ATRIUM_OPT_STRING, &c->dns_server, 0, 0, "HOST:PORT",
+         "DNS server for custom-domain verification (default: /etc/resolv.conf's first)."},
         {0},
     };
     int npos = 0;
@@ -136,6 +143,10 @@ int atrium_serve_config_prepare(struct atrium_serve_config *c, struct atrium_err
         !atrium_str_starts_with(c->public_url, "http://"))
         return atrium_err(e, ATRIUM_EINVAL, "public-url",
                           "--public-url must start with https:// (or http:// behind a proxy).");
+    struct atrium_dns_server dns;
+    if (c->dns_server && *c->dns_server &&
+        atrium_dns_server_parse(c->dns_server, "dns-server", &dns, e) < 0)
+        return ATRIUM_EINVAL;
     int rc = parse_listen(c, e);
     if (rc == 0)
         rc = atrium_cli_ensure_data_dir(c->settings.data_dir, e);

@@ -103,6 +103,7 @@ void atrium_cli_print_json(json_t *value);
 int atrium_cmd_tenant(int argc, char **argv);
 int atrium_cmd_user(int argc, char **argv);
 int atrium_cmd_migrate(int argc, char **argv);
+int atrium_cmd_key(int argc, char **argv);
 
 /* Dispatch argv[1] to a verb of table; prints the verb list on --help or error. */
 struct atrium_cli_verb {

@@ -44,10 +44,11 @@ static int user_create(int argc, char **argv)
     bool password_stdin = false, disabled = false;
     const struct atrium_opt opts[] = {
         ATRIUM_CLI_DATA_OPTS(s),
-        {"tenant", NULL, ATRIUM_OPT_STRING, &tenant_arg, 0, 0, "TENANT", "Tenant id or domain."},
-        {"upn", NULL, ATRIUM_OPT_STRING, &req.user_principal_name, 0, 0, "NAME@DOMAIN",
+        {"tenant", NULL, ATRIUM_OPT_REQUIRED, &tenant_arg, 0, 0, "TENANT", "Tenant id or domain."},
+        {"upn", NULL, ATRIUM_OPT_REQUIRED, &req.user_principal_name, 0, 0, "NAME@DOMAIN",
          "userPrincipalName; the domain must be one of the tenant's."},
-        {"display-name", NULL, ATRIUM_OPT_STRING, &req.display_name, 0, 0, "NAME", "Display name."},
+        {"display-name", NULL, ATRIUM_OPT_REQUIRED, &req.display_name, 0, 0, "NAME",
+         "Display name."},
         {"given-name", NULL, ATRIUM_OPT_STRING, &req.given_name, 0, 0, "NAME", "Given name."},
         {"surname", NULL, ATRIUM_OPT_STRING, &req.surname, 0, 0, "NAME", "Surname."},
         {"mail", NULL, ATRIUM_OPT_STRING, &req.mail, 0, 0, "EMAIL", "Mail address."},
@@ -131,7 +132,7 @@ static int user_list(int argc, char **argv)
     const char *tenant_arg = NULL;
     const struct atrium_opt opts[] = {
         ATRIUM_CLI_DATA_OPTS(s),
-        {"tenant", NULL, ATRIUM_OPT_STRING, &tenant_arg, 0, 0, "TENANT", "Tenant id or domain."},
+        {"tenant", NULL, ATRIUM_OPT_REQUIRED, &tenant_arg, 0, 0, "TENANT", "Tenant id or domain."},
         ATRIUM_CLI_JSON_OPT(s),
         {0},
     };
@@ -155,7 +156,7 @@ static int user_show(int argc, char **argv)
     const char *tenant_arg = NULL;
     const struct atrium_opt opts[] = {
         ATRIUM_CLI_DATA_OPTS(s),
-        {"tenant", NULL, ATRIUM_OPT_STRING, &tenant_arg, 0, 0, "TENANT", "Tenant id or domain."},
+        {"tenant", NULL, ATRIUM_OPT_REQUIRED, &tenant_arg, 0, 0, "TENANT", "Tenant id or domain."},
         ATRIUM_CLI_JSON_OPT(s),
         {0},
     };
@@ -194,7 +195,7 @@ static int user_set_password(int argc, char **argv)
     bool password_stdin = false, force_change = false;
     const struct atrium_opt opts[] = {
         ATRIUM_CLI_DATA_OPTS(s),
-        {"tenant", NULL, ATRIUM_OPT_STRING, &tenant_arg, 0, 0, "TENANT", "Tenant id or domain."},
+        {"tenant", NULL, ATRIUM_OPT_REQUIRED, &tenant_arg, 0, 0, "TENANT", "Tenant id or domain."},
         {"password-file", NULL, ATRIUM_OPT_STRING, &password_file, 0, 0, "FILE",
          "Read the new password from FILE."},
         {"password-stdin", NULL, ATRIUM_OPT_FLAG, &password_stdin, 0, 0, NULL,

@@ -17,6 +17,8 @@ void atrium_opts_help(const char *usage, const struct atrium_opt *opts)
         snprintf(left, sizeof(left), "--%s%s%s", o->name, o->metavar ? " " : "",
                  o->metavar ? o->metavar : "");
         printf("  %-30s %s", left, o->help);
+        if (o->type == ATRIUM_OPT_REQUIRED)
+            printf(" (required)");
         if (o->env)
             printf(" [env %s]", o->env);
         printf("\n");
@@ -34,6 +36,7 @@ static int opt_set(const struct atrium_opt *o, const char *value, const char *or
     int64_t n;
     switch (o->type) {
     case ATRIUM_OPT_STRING:
+    case ATRIUM_OPT_REQUIRED:
         *(const char **)o->target = value;
         return 0;
     case ATRIUM_OPT_FLAG:
@@ -104,6 +107,18 @@ static int parse_long(const char *usage, const struct atrium_opt *opts, int argc
     return opt_set(o, value, "option");
 }
 
+static int check_required(const struct atrium_opt *opts)
+{
+    for (const struct atrium_opt *o = opts; o->name; o++) {
+        if (o->type == ATRIUM_OPT_REQUIRED && !*(const char **)o->target) {
+            fprintf(stderr, "error: option --%s %s is required. Try --help.\n", o->name,
+                    o->metavar ? o->metavar : "VALUE");
+            return ATRIUM_OPTS_USAGE;
+        }
+    }
+    return 0;
+}
+
 int atrium_opts_parse(const char *usage, const struct atrium_opt *opts, int argc, char **argv,
                       const char **positional, int max_positional, int *ret_npositional)
 {
@@ -126,5 +141,5 @@ int atrium_opts_parse(const char *usage, const struct atrium_opt *opts, int argc
         }
     }
     *ret_npositional = npos;
-    return rc;
+    return rc == 0 ? check_required(opts) : rc;
 }

@@ -9,9 +9,10 @@
 #include <stdbool.h>
 
 enum atrium_opt_type {
-    ATRIUM_OPT_STRING, /* target: const char ** */
-    ATRIUM_OPT_FLAG,   /* target: bool * (env: "1"/"true"/"yes" sets it) */
-    ATRIUM_OPT_UINT,   /* target: unsigned long *, checked against [min,max] */
+    ATRIUM_OPT_STRING,   /* target: const char ** */
+    ATRIUM_OPT_REQUIRED, /* a string option that must be given: target const char ** */
+    ATRIUM_OPT_FLAG,     /* target: bool * (env: "1"/"true"/"yes" sets it) */
+    ATRIUM_OPT_UINT,     /* target: unsigned long *, checked against [min,max] */
 };
 
 struct atrium_opt {

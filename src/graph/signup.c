@@ -16,6 +16,7 @@
 #include "core/xalloc.h"
 #include "crypto/pwhash.h"
 #include "model/directory_role.h"
+#include "store/store_builtin.h"
 
 static const char *const signup_members[] = {
     "displayName", "domainPrefix", "countryLetterCode", "contactEmail", "admin", NULL,
@@ -153,6 +154,8 @@ static int signup_store(struct atrium_store *s, const struct atrium_signup_resul
         rc = s->ops->user_insert(s, r->tenant.id, &r->admin);
     if (rc == 0)
         rc = s->ops->role_assign(s, r->tenant.id, &ra);
+    if (rc == 0)
+        rc = atrium_store_ensure_builtin_principals(s, r->tenant.id);
     if (rc == 0)
         rc = atrium_store_commit(s);
     if (rc < 0)

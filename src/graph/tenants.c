@@ -6,31 +6,14 @@
 
 #include "core/clock.h"
 #include "core/err.h"
-#include "core/rand.h"
-#include "core/str.h"
-#include "core/xalloc.h"
 
 int atrium_tenant_resolve(struct atrium_store *s, const char *id_or_domain,
                           struct atrium_tenant *ret, struct atrium_errinfo *e)
 {
-    if (!id_or_domain || !*id_or_domain || strlen(id_or_domain) > ATRIUM_DOMAIN_NAME_MAX)
-        return atrium_err(e, ATRIUM_ENOTFOUND, "tenant", "Tenant not found.");
-    int rc;
-    if (atrium_uuid_is_valid(id_or_domain)) {
-        char id[ATRIUM_UUID_LEN + 1];
-        memcpy(id, id_or_domain, sizeof(id));
-        rc = s->ops->tenant_get(s, atrium_str_lower(id), ret);
-    } else {
-        char *name = atrium_str_lower(xstrdup(id_or_domain));
-        struct atrium_domain d = {0};
-        rc = s->ops->domain_find_verified(s, name, &d);
-        if (rc == 0)
-            rc = s->ops->tenant_get(s, d.tenant_id, ret);
-        atrium_domain_release(&d);
-        free(name);
-    }
+    int rc = atrium_store_tenant_resolve(s, id_or_domain, ret);
     if (rc == ATRIUM_ENOTFOUND)
-        return atrium_err(e, rc, "tenant", "Tenant '%s' not found.", id_or_domain);
+        return atrium_err(e, rc, "tenant", "Tenant '%.100s' not found.",
+                          id_or_domain ? id_or_domain : "");
     if (rc < 0)
         return atrium_err(e, rc, "", "The tenant store is unavailable.");
     return 0;

@@ -15,9 +15,11 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/xalloc.h"
+#include "http/bearer.h"
 #include "http/errmap.h"
 #include "http/request.h"
 #include "http/response.h"
+#include "http/route_errors.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/server_priv.h"
@@ -113,7 +115,10 @@ static void take_client_request_id(struct atrium_req *rq)
     memcpy(rq->client_request_id, v, n + 1);
 }
 
-/* Render code as the Graph envelope; 5xx are logged once, with their detail. */
+/*
+ * Render code in the route's error shape (the Graph envelope unless its flags
+ * ask for OAuth JSON or an HTML page); 5xx are logged once, with their detail.
+ */
 static void fail(struct request_state *st, int code)
 {
     struct atrium_req *rq = &st->rq;
@@ -127,7 +132,13 @@ static void fail(struct request_state *st, int code)
                                     detail));
         free(detail);
     }
-    atrium_resp_error(&st->rs, rq, code, e);
+    unsigned flags = st->match.route ? st->match.route->flags : 0;
+    if (flags & ATRIUM_ROUTE_OAUTH_ERRORS)
+        atrium_route_error_oauth(&st->rs, rq, code, e);
+    else if (flags & ATRIUM_ROUTE_HTML_ERRORS)
+        atrium_route_error_html(&st->rs, rq, code, e);
+    else
+        atrium_resp_error(&st->rs, rq, code, e);
 }
 
 /* Content-Length over the limit: refuse before reading the body. */
@@ -158,7 +169,15 @@ static void route_request(struct request_state *st, struct MHD_Connection *conn)
     }
     rq->params = st->match.params;
     atrium_kv_list_init(&st->match.params);
-    if (st->match.route->auth != ATRIUM_AUTH_NONE) {
+    if (st->match.route->auth == ATRIUM_AUTH_BEARER) {
+        bool presented = false;
+        if ((r = atrium_http_bearer_authorize(rq, st->match.route, &presented)) < 0) {
+            fail(st, r);
+            if (r == ATRIUM_EAUTH)
+                atrium_http_bearer_challenge(&st->rs, rq, presented);
+            return;
+        }
+    } else if (st->match.route->auth != ATRIUM_AUTH_NONE) {
         /* Fail closed until authentication is implemented. */
         atrium_err(&rq->err, ATRIUM_EINTERNAL, "", "route %s needs unimplemented auth",
                    st->match.route->pattern);

@@ -10,6 +10,7 @@
 #include "http/cookie.h"
 #include "http/form.h"
 #include "http/server.h"
+#include "model/principal.h"
 
 void atrium_req_init(struct atrium_req *rq, struct atrium_app *app)
 {
@@ -34,6 +35,10 @@ void atrium_req_release(struct atrium_req *rq)
     atrium_kv_list_release(&rq->query_list);
     atrium_kv_list_release(&rq->cookies);
     atrium_kv_list_release(&rq->form);
+    if (rq->principal) {
+        atrium_principal_release(rq->principal);
+        rq->principal = xfree(rq->principal);
+    }
 }
 
 const char *atrium_req_param(const struct atrium_req *rq, const char *name)

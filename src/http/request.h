@@ -23,6 +23,7 @@
 
 struct atrium_app;
 struct atrium_http_server;
+struct atrium_principal;
 struct atrium_store;
 
 #define ATRIUM_CLIENT_REQUEST_ID_MAX 128
@@ -49,6 +50,8 @@ struct atrium_req {
     char client_request_id[ATRIUM_CLIENT_REQUEST_ID_MAX + 1]; /* "" when absent or unusable */
     char tenant_id[ATRIUM_UUID_LEN + 1];                      /* for the access log; "" unknown */
     struct atrium_errinfo err; /* detail for a handler's negative return */
+    /* The validated caller of an ATRIUM_AUTH_BEARER route (owned; NULL otherwise). */
+    struct atrium_principal *principal;
 
     /* Private: filled lazily by the accessors below. */
     int query_state; /* 0 not parsed, 1 parsed, < 0 the parse error */

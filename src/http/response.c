@@ -135,17 +135,23 @@ int atrium_resp_error(struct atrium_resp *rs, const struct atrium_req *rq, int c
     return 0;
 }
 
-int atrium_resp_html(struct atrium_resp *rs, unsigned status, const char *html, size_t len)
+int atrium_resp_html_csp(struct atrium_resp *rs, unsigned status, const char *html, size_t len,
+                         const char *csp)
 {
     atrium_resp_reset(rs);
     int r = set_body(rs, status, ATRIUM_CONTENT_TYPE_HTML, html, len);
     if (r < 0)
         return r;
-    atrium_resp_header(rs, "Content-Security-Policy",
-                       "default-src 'self'; frame-ancestors 'none'; form-action 'self'");
+    atrium_resp_header(rs, "Content-Security-Policy", csp);
     atrium_resp_header(rs, "X-Frame-Options", "DENY");
     atrium_resp_header(rs, "Referrer-Policy", "no-referrer");
     return 0;
+}
+
+int atrium_resp_html(struct atrium_resp *rs, unsigned status, const char *html, size_t len)
+{
+    return atrium_resp_html_csp(rs, status, html, len,
+                                "default-src 'self'; frame-ancestors 'none'; form-action 'self'");
 }
 
 int atrium_resp_redirect(struct atrium_resp *rs, unsigned status, const char *location)

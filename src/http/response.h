@@ -74,6 +74,9 @@ int atrium_resp_graph_error(struct atrium_resp *rs, const struct atrium_req *rq,
  * Referrer-Policy no-referrer.
  */
 int atrium_resp_html(struct atrium_resp *rs, unsigned status, const char *html, size_t len);
+/* The same with an explicit Content-Security-Policy (e.g. http/html.h atrium_html_csp). */
+int atrium_resp_html_csp(struct atrium_resp *rs, unsigned status, const char *html, size_t len,
+                         const char *csp);
 
 /* A redirect: status 302 or 303 only (never 307 after a POST); location must be clean. */
 int atrium_resp_redirect(struct atrium_resp *rs, unsigned status, const char *location);

@@ -3,13 +3,15 @@
  * The route table: every endpoint the server answers, in one static array
  * (routes.c). A row names the method, the path pattern ("/api/v1/tenants/{id}":
  * literal segments and {name} captures), the handler, the authentication it
- * requires, its body limit and flags. The first matching row wins, so literal
- * rows go before capturing rows that would also match.
+ * requires, its body limit, flags and (bearer routes) the permission rule.
+ * The first matching row wins, so literal rows go before capturing rows that
+ * would also match.
  */
 #pragma once
 
 #include <stddef.h>
 
+struct atrium_authz_rule;
 struct atrium_req;
 struct atrium_resp;
 
@@ -23,7 +25,7 @@ typedef int (*atrium_handler_fn)(struct atrium_req *rq, struct atrium_resp *rs);
 
 enum atrium_auth {
     ATRIUM_AUTH_NONE = 0, /* public endpoint */
-    ATRIUM_AUTH_BEARER,   /* reserved: Graph access token (Authorization: Bearer) */
+    ATRIUM_AUTH_BEARER,   /* Graph access token (Authorization: Bearer) + the route's perm */
     ATRIUM_AUTH_CLIENT,   /* reserved: OAuth client authentication (Basic or form) */
     ATRIUM_AUTH_SESSION,  /* reserved: browser session cookie + CSRF on unsafe methods */
 };
@@ -40,6 +42,12 @@ struct atrium_route {
     enum atrium_auth auth;
     size_t body_limit; /* bytes; 0: the server default */
     unsigned flags;    /* enum atrium_route_flags */
+    /*
+     * ATRIUM_AUTH_BEARER routes: who may call (graph/authz.h), checked by the
+     * dispatcher before the body is read; a bearer route without one is
+     * refused (500). NULL on every other route.
+     */
+    const struct atrium_authz_rule *perm;
 };
 
 /* The server's table and its length. */

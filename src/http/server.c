@@ -19,6 +19,7 @@
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "http/dispatch.h"
+#include "http/doc_cache.h"
 #include "http/ratelimit.h"
 #include "http/server_priv.h"
 
@@ -26,6 +27,9 @@
 #define CONNECTION_MEMORY (64u << 10) /* request line + headers + read buffer per connection */
 #define STOP_WAIT_MS 10000
 #define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
+#define DEVICE_CODE_LOOKUPS_PER_MINUTE 30 /* user codes are short: bound the guessing */
+#define DISCOVERY_CACHE_SLOTS 256
+#define DISCOVERY_CACHE_TTL 60 /* seconds: a removed domain stops resolving within a minute */
 
 static int read_pem(const char *path, char **ret, size_t *ret_len, struct atrium_errinfo *e)
 {
@@ -110,6 +114,9 @@ static void server_free(struct atrium_http_server *srv)
     free(srv->key_pem);
     free(srv->cert_pem);
     atrium_ratelimit_free(srv->signup_limit);
+    atrium_ratelimit_free(srv->realm_limit);
+    atrium_ratelimit_free(srv->device_code_limit);
+    atrium_doc_cache_free(srv->discovery_cache);
     free(srv);
 }
 
@@ -170,6 +177,12 @@ int atrium_http_start(const struct atrium_http_config *cfg, struct atrium_app *a
     if (app->signup_per_minute > 0)
         srv->signup_limit =
             atrium_ratelimit_new(app->signup_per_minute, ATRIUM_RATELIMIT_SLOTS_DEFAULT);
+    if (app->realm_per_minute > 0)
+        srv->realm_limit =
+            atrium_ratelimit_new(app->realm_per_minute, ATRIUM_RATELIMIT_SLOTS_DEFAULT);
+    srv->device_code_limit =
+        atrium_ratelimit_new(DEVICE_CODE_LOOKUPS_PER_MINUTE, ATRIUM_RATELIMIT_SLOTS_DEFAULT);
+    srv->discovery_cache = atrium_doc_cache_new(DISCOVERY_CACHE_SLOTS, DISCOVERY_CACHE_TTL);
     errno = 0;
     srv->daemon = start_daemon(cfg, srv, &ss, ip_flags);
     if (!srv->daemon) {

@@ -23,7 +23,9 @@ struct atrium_app {
     const char *public_url;     /* "https://localhost:8443", no trailing slash */
     bool self_signup;           /* POST /api/v1/tenants enabled */
     unsigned signup_per_minute; /* per client IP; 0 disables the limit */
+    unsigned realm_per_minute;  /* realm discovery look-ups per client IP; 0: no limit */
     struct atrium_oauth *oauth; /* sign-in and token services (oauth/oauth.h) */
+    const char *dns_server;     /* domain verification: "HOST:PORT"; NULL: resolv.conf */
 };
 
 struct atrium_http_config {

@@ -13,6 +13,7 @@
 
 struct MHD_Daemon;
 struct atrium_app;
+struct atrium_doc_cache;
 struct atrium_ratelimit;
 
 struct atrium_http_server {
@@ -22,9 +23,14 @@ struct atrium_http_server {
     bool tls;                              /* add Strict-Transport-Security */
     uint16_t port;                         /* bound port */
     struct atrium_ratelimit *signup_limit; /* POST /api/v1/tenants per client; NULL: none */
+    struct atrium_ratelimit *realm_limit;  /* realm discovery per client; NULL: none */
     atomic_uint inflight;                  /* requests past their headers, not yet completed */
     atomic_bool stopping;                  /* answer with Connection: close */
     char *cert_pem;
     char *key_pem;
     size_t key_len;
+
+    /* The OAuth endpoints and pages (handlers_oauth.c, handlers_deviceauth.c). */
+    struct atrium_ratelimit *device_code_limit; /* deviceauth code look-ups per client */
+    struct atrium_doc_cache *discovery_cache;   /* rendered discovery documents */
 };

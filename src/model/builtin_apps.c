@@ -6,12 +6,18 @@
 
 #include "core/str.h"
 
-#define DELEGATED(id, value, name, admin) {id, value, ATRIUM_PERMISSION_DELEGATED, name, admin}
-#define APPLICATION(id, value, name) {id, value, ATRIUM_PERMISSION_APPLICATION, name, true}
+#define DELEGATED(id, value, name, admin)                                                          \
+    {                                                                                              \
+        id, value, ATRIUM_PERMISSION_DELEGATED, name, admin                                        \
+    }
+#define APPLICATION(id, value, name)                                                               \
+    {                                                                                              \
+        id, value, ATRIUM_PERMISSION_APPLICATION, name, true                                       \
+    }
 
 const struct atrium_builtin_permission atrium_graph_permissions[] = {
-    DELEGATED("e1fe6dd8-ba31-4d61-89e7-88639da4683d", "User.Read",
-              "Sign in and read user profile", false),
+    DELEGATED("e1fe6dd8-ba31-4d61-89e7-88639da4683d", "User.Read", "Sign in and read user profile",
+              false),
     DELEGATED("a154be20-db9c-4678-8ab7-66f6cc099a59", "User.Read.All",
               "Read all users' full profiles", true),
     DELEGATED("204e0828-b5ca-4ad8-b9f3-f32a958e7cc4", "User.ReadWrite.All",
@@ -19,14 +25,14 @@ const struct atrium_builtin_permission atrium_graph_permissions[] = {
     DELEGATED("5f8c59db-677d-491f-a6b8-5f174b11ec1d", "Group.Read.All", "Read all groups", true),
     DELEGATED("4e46008b-f24c-477d-8fff-7bb4ec7aafe0", "Group.ReadWrite.All",
               "Read and write all groups", true),
-    DELEGATED("06da0dbc-49e2-44d2-8312-53f166ab848a", "Directory.Read.All",
-              "Read directory data", true),
+    DELEGATED("06da0dbc-49e2-44d2-8312-53f166ab848a", "Directory.Read.All", "Read directory data",
+              true),
     DELEGATED("c5366453-9fb0-48a5-a156-24f0c49a4b84", "Directory.ReadWrite.All",
               "Read and write directory data", true),
     DELEGATED("bdfbf15f-ee85-4955-8675-146e8e5296b5", "Application.ReadWrite.All",
               "Read and write all applications", true),
-    DELEGATED("c79f8feb-a9db-4090-85f9-90d820caa0eb", "Application.Read.All",
-              "Read applications", true),
+    DELEGATED("c79f8feb-a9db-4090-85f9-90d820caa0eb", "Application.Read.All", "Read applications",
+              true),
     DELEGATED("84bccea3-f856-4a8a-967b-dbe0a3d53a64", "AppRoleAssignment.ReadWrite.All",
               "Manage app permission grants and app role assignments", true),
     DELEGATED("41ce6ca6-6826-4807-84f1-1c82854f7ee5", "DelegatedPermissionGrant.ReadWrite.All",
@@ -38,8 +44,7 @@ const struct atrium_builtin_permission atrium_graph_permissions[] = {
     DELEGATED("37f7f235-527c-4136-accd-4a02d197296e", "openid", "Sign users in", false),
     DELEGATED("14dad69e-099b-42c9-810b-d002981feec1", "profile", "View users' basic profile",
               false),
-    DELEGATED("64a6cdd6-aab1-4aaf-94b8-3cc8405e90d0", "email", "View users' email address",
-              false),
+    DELEGATED("64a6cdd6-aab1-4aaf-94b8-3cc8405e90d0", "email", "View users' email address", false),
     DELEGATED("7427e0e9-2fba-42fe-b0c0-848c9e6a8182", "offline_access",
               "Maintain access to data you have given it access to", false),
     APPLICATION("df021288-bdef-4463-88db-98f22de89214", "User.Read.All",

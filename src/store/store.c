@@ -140,6 +140,14 @@ void atrium_role_assignment_list_release(struct atrium_role_assignment_list *l)
     memset(l, 0, sizeof(*l));
 }
 
+void atrium_domain_usage_release(struct atrium_domain_usage *u)
+{
+    for (size_t i = 0; i < u->upn_count; i++)
+        xfree(u->upns[i]);
+    xfree(u->upns);
+    memset(u, 0, sizeof(*u));
+}
+
 struct pool_slot {
     pthread_mutex_t lock;       /* guards store and the two flags */
     struct atrium_store *store; /* NULL once closed */

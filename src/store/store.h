@@ -45,12 +45,19 @@ struct atrium_role_assignment_list {
     struct atrium_role_assignment *items;
     size_t count;
 };
+/* What still uses a domain (domain_usage). */
+struct atrium_domain_usage {
+    size_t user_count; /* all users with a UPN at the domain */
+    char **upns;       /* the first few of them */
+    size_t upn_count;
+};
 
 void atrium_tenant_list_release(struct atrium_tenant_list *l);
 void atrium_domain_list_release(struct atrium_domain_list *l);
 void atrium_user_list_release(struct atrium_user_list *l);
 void atrium_group_list_release(struct atrium_group_list *l);
 void atrium_role_assignment_list_release(struct atrium_role_assignment_list *l);
+void atrium_domain_usage_release(struct atrium_domain_usage *u);
 
 struct atrium_store_ops {
     int version;      /* ATRIUM_STORE_OPS_VERSION */
@@ -115,6 +122,30 @@ struct atrium_store_ops {
                        const struct atrium_role_assignment *a);
     int (*role_assignments_for)(struct atrium_store *s, const char *tenant_id,
                                 const char *principal_id, struct atrium_role_assignment_list *ret);
+
+    /* Custom domains (graph/domains.c). Names are matched case-insensitively. */
+    int (*domain_get)(struct atrium_store *s, const char *tenant_id, const char *name,
+                      struct atrium_domain *ret);
+    /*
+     * Set or clear is_verified. ENOTFOUND when the tenant has no such domain;
+     * ECONFLICT when another tenant has the name verified already.
+     */
+    int (*domain_set_verified)(struct atrium_store *s, const char *tenant_id, const char *name,
+                               bool verified);
+    /*
+     * Make name the tenant's one default domain and clear the flag on the
+     * others, in one statement. ENOTFOUND unless the tenant has that domain
+     * verified.
+     */
+    int (*domain_set_default)(struct atrium_store *s, const char *tenant_id, const char *name);
+    /* Remove the tenant's domain (any flags: the service guards). ENOTFOUND when missing. */
+    int (*domain_delete)(struct atrium_store *s, const char *tenant_id, const char *name);
+    /*
+     * The tenant's users whose UPN is "<anything>@name": the total count and
+     * the first `limit` UPNs (ordered, as stored), for "domain in use" errors.
+     */
+    int (*domain_usage)(struct atrium_store *s, const char *tenant_id, const char *name,
+                        size_t limit, struct atrium_domain_usage *ret);
 };
 
 struct atrium_store_oauth_ops;

@@ -216,6 +216,11 @@ static const struct atrium_store_ops sqlite_ops = {
     .group_member_ids = atrium_sqlite_group_member_ids,
     .role_assign = atrium_sqlite_role_assign,
     .role_assignments_for = atrium_sqlite_role_assignments_for,
+    .domain_get = atrium_sqlite_domain_get,
+    .domain_set_verified = atrium_sqlite_domain_set_verified,
+    .domain_set_default = atrium_sqlite_domain_set_default,
+    .domain_delete = atrium_sqlite_domain_delete,
+    .domain_usage = atrium_sqlite_domain_usage,
 };
 
 /* Run a PRAGMA and copy the first column of its first row (may be empty). */

@@ -31,6 +31,12 @@ enum atrium_sqlite_stmt {
     ATRIUM_SQ_DOMAIN_INSERT,
     ATRIUM_SQ_DOMAIN_LIST,
     ATRIUM_SQ_DOMAIN_FIND_VERIFIED,
+    ATRIUM_SQ_DOMAIN_GET,
+    ATRIUM_SQ_DOMAIN_SET_VERIFIED,
+    ATRIUM_SQ_DOMAIN_SET_DEFAULT,
+    ATRIUM_SQ_DOMAIN_DELETE,
+    ATRIUM_SQ_DOMAIN_USAGE_COUNT,
+    ATRIUM_SQ_DOMAIN_USAGE_LIST,
     ATRIUM_SQ_USER_INSERT,
     ATRIUM_SQ_USER_GET,
     ATRIUM_SQ_USER_GET_BY_UPN,
@@ -164,6 +170,15 @@ int atrium_sqlite_domain_list(struct atrium_store *s, const char *tenant_id,
                               struct atrium_domain_list *ret);
 int atrium_sqlite_domain_find_verified(struct atrium_store *s, const char *name,
                                        struct atrium_domain *ret);
+int atrium_sqlite_domain_get(struct atrium_store *s, const char *tenant_id, const char *name,
+                             struct atrium_domain *ret);
+int atrium_sqlite_domain_set_verified(struct atrium_store *s, const char *tenant_id,
+                                      const char *name, bool verified);
+int atrium_sqlite_domain_set_default(struct atrium_store *s, const char *tenant_id,
+                                     const char *name);
+int atrium_sqlite_domain_delete(struct atrium_store *s, const char *tenant_id, const char *name);
+int atrium_sqlite_domain_usage(struct atrium_store *s, const char *tenant_id, const char *name,
+                               size_t limit, struct atrium_domain_usage *ret);
 
 /* store_sqlite_user.c */
 int atrium_sqlite_user_insert(struct atrium_store *s, const char *tenant_id,

@@ -212,3 +212,173 @@ int atrium_sqlite_domain_find_verified(struct atrium_store *base, const char *na
         return ATRIUM_ENOTFOUND;
     return rc == SQLITE_ROW ? 0 : atrium_sqlite_error(rc);
 }
+
+/* Bind (tenant_id, lowercased name) to ?1 and ?2; *ret_lower must outlive the step. */
+static int bind_tenant_name(sqlite3_stmt *st, const char *tenant_id, const char *name,
+                            char **ret_lower)
+{
+    *ret_lower = atrium_str_lower(xstrdup(name));
+    int b = atrium_sqlite_bind_text(st, 1, tenant_id);
+    b |= atrium_sqlite_bind_text(st, 2, *ret_lower);
+    if (b != SQLITE_OK) {
+        atrium_sqlite_reset(st);
+        return ATRIUM_ESTORE;
+    }
+    return 0;
+}
+
+int atrium_sqlite_domain_get(struct atrium_store *base, const char *tenant_id, const char *name,
+                             struct atrium_domain *ret)
+{
+    static const char sql[] = "SELECT " DOMAIN_COLUMNS " FROM domains"
+                              " WHERE tenant_id = ?1 AND name = ?2";
+    struct atrium_store_sqlite *s = atrium_sqlite_of(base);
+    sqlite3_stmt *st;
+    AUTO_FREE char *lower = NULL;
+
+    if (atrium_sqlite_check_id(tenant_id) < 0)
+        return ATRIUM_EINVAL;
+    if (!name || !*name)
+        return ATRIUM_ENOTFOUND;
+    int r = atrium_sqlite_stmt(s, ATRIUM_SQ_DOMAIN_GET, sql, &st);
+    if (r == 0)
+        r = bind_tenant_name(st, tenant_id, name, &lower);
+    if (r < 0)
+        return r;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_domain(st, ret);
+    atrium_sqlite_reset(st);
+    if (rc == SQLITE_DONE)
+        return ATRIUM_ENOTFOUND;
+    return rc == SQLITE_ROW ? 0 : atrium_sqlite_error(rc);
+}
+
+/* Run a bound UPDATE/DELETE of one tenant's domain; ENOTFOUND when it touched no row. */
+static int write_domain(struct atrium_store_sqlite *s, sqlite3_stmt *st)
+{
+    int r = atrium_sqlite_step_done(st);
+    if (r == 0 && sqlite3_changes(s->db) == 0)
+        return ATRIUM_ENOTFOUND;
+    return r;
+}
+
+int atrium_sqlite_domain_set_verified(struct atrium_store *base, const char *tenant_id,
+                                      const char *name, bool verified)
+{
+    /* The partial unique index domains_verified_name refuses a second verified owner. */
+    static const char sql[] = "UPDATE domains SET is_verified = ?3"
+                              " WHERE tenant_id = ?1 AND name = ?2";
+    struct atrium_store_sqlite *s = atrium_sqlite_of(base);
+    sqlite3_stmt *st;
+    AUTO_FREE char *lower = NULL;
+
+    if (atrium_sqlite_check_id(tenant_id) < 0)
+        return ATRIUM_EINVAL;
+    if (!name || !*name)
+        return ATRIUM_ENOTFOUND;
+    int r = atrium_sqlite_stmt(s, ATRIUM_SQ_DOMAIN_SET_VERIFIED, sql, &st);
+    if (r == 0)
+        r = bind_tenant_name(st, tenant_id, name, &lower);
+    if (r < 0)
+        return r;
+    if (sqlite3_bind_int(st, 3, verified) != SQLITE_OK) {
+        atrium_sqlite_reset(st);
+        return ATRIUM_ESTORE;
+    }
+    return write_domain(s, st);
+}
+
+int atrium_sqlite_domain_set_default(struct atrium_store *base, const char *tenant_id,
+                                     const char *name)
+{
+    /* One statement, so a tenant never has zero or two defaults, even for an instant. */
+    static const char sql[] = "UPDATE domains SET is_default = (name = ?2) WHERE tenant_id = ?1"
+                              " AND EXISTS (SELECT 1 FROM domains WHERE tenant_id = ?1"
+                              " AND name = ?2 AND is_verified = 1)";
+    struct atrium_store_sqlite *s = atrium_sqlite_of(base);
+    sqlite3_stmt *st;
+    AUTO_FREE char *lower = NULL;
+
+    if (atrium_sqlite_check_id(tenant_id) < 0)
+        return ATRIUM_EINVAL;
+    if (!name || !*name)
+        return ATRIUM_ENOTFOUND;
+    int r = atrium_sqlite_stmt(s, ATRIUM_SQ_DOMAIN_SET_DEFAULT, sql, &st);
+    if (r == 0)
+        r = bind_tenant_name(st, tenant_id, name, &lower);
+    return r < 0 ? r : write_domain(s, st);
+}
+
+int atrium_sqlite_domain_delete(struct atrium_store *base, const char *tenant_id, const char *name)
+{
+    static const char sql[] = "DELETE FROM domains WHERE tenant_id = ?1 AND name = ?2";
+    struct atrium_store_sqlite *s = atrium_sqlite_of(base);
+    sqlite3_stmt *st;
+    AUTO_FREE char *lower = NULL;
+
+    if (atrium_sqlite_check_id(tenant_id) < 0)
+        return ATRIUM_EINVAL;
+    if (!name || !*name)
+        return ATRIUM_ENOTFOUND;
+    int r = atrium_sqlite_stmt(s, ATRIUM_SQ_DOMAIN_DELETE, sql, &st);
+    if (r == 0)
+        r = bind_tenant_name(st, tenant_id, name, &lower);
+    return r < 0 ? r : write_domain(s, st);
+}
+
+/* The count part of domain_usage; ?2 is "@name". */
+static int usage_count(struct atrium_store_sqlite *s, const char *tenant_id, const char *at_name,
+                       size_t *ret)
+{
+    /* substr(x, -n): the last n characters; upn_lower carries the folded UPN. */
+    static const char sql[] = "SELECT COUNT(*) FROM users WHERE tenant_id = ?1"
+                              " AND substr(upn_lower, -length(?2)) = ?2";
+    sqlite3_stmt *st;
+    int r = atrium_sqlite_stmt(s, ATRIUM_SQ_DOMAIN_USAGE_COUNT, sql, &st);
+    if (r < 0)
+        return r;
+    int b = atrium_sqlite_bind_text(st, 1, tenant_id);
+    b |= atrium_sqlite_bind_text(st, 2, at_name);
+    int rc = b == SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
+    if (rc == SQLITE_ROW)
+        *ret = (size_t)sqlite3_column_int64(st, 0);
+    atrium_sqlite_reset(st);
+    return rc == SQLITE_ROW ? 0 : atrium_sqlite_error(rc);
+}
+
+int atrium_sqlite_domain_usage(struct atrium_store *base, const char *tenant_id, const char *name,
+                               size_t limit, struct atrium_domain_usage *ret)
+{
+    static const char sql[] = "SELECT upn FROM users WHERE tenant_id = ?1"
+                              " AND substr(upn_lower, -length(?2)) = ?2"
+                              " ORDER BY upn_lower LIMIT ?3";
+    struct atrium_store_sqlite *s = atrium_sqlite_of(base);
+    struct atrium_domain_usage u = {0};
+    size_t cap = 0;
+    sqlite3_stmt *st;
+    int rc;
+
+    if (atrium_sqlite_check_id(tenant_id) < 0 || !name || !*name)
+        return ATRIUM_EINVAL;
+    AUTO_FREE char *at_name = atrium_str_lower(xasprintf("@%s", name));
+    int r = usage_count(s, tenant_id, at_name, &u.user_count);
+    if (r == 0)
+        r = atrium_sqlite_stmt(s, ATRIUM_SQ_DOMAIN_USAGE_LIST, sql, &st);
+    if (r < 0)
+        return r;
+    atrium_sqlite_bind_text(st, 1, tenant_id);
+    atrium_sqlite_bind_text(st, 2, at_name);
+    atrium_sqlite_bind_limit(st, 3, limit);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        atrium_sqlite_grow((void **)&u.upns, &cap, u.upn_count, sizeof(*u.upns));
+        u.upns[u.upn_count++] = atrium_sqlite_col_dup(st, 0);
+    }
+    atrium_sqlite_reset(st);
+    if (rc != SQLITE_DONE) {
+        atrium_domain_usage_release(&u);
+        return atrium_sqlite_error(rc);
+    }
+    *ret = u;
+    return 0;
+}

@@ -17,12 +17,12 @@ static int h_dummy(struct atrium_req *rq, struct atrium_resp *rs)
 }
 
 static const struct atrium_route table[] = {
-    {"GET", "/healthz", h_dummy, ATRIUM_AUTH_NONE, 0, 0},
-    {"GET", "/api/v1/tenants/self", h_dummy, ATRIUM_AUTH_NONE, 0, 0},
-    {"GET", "/api/v1/tenants/{id}", h_dummy, ATRIUM_AUTH_NONE, 0, 0},
-    {"DELETE", "/api/v1/tenants/{id}", h_dummy, ATRIUM_AUTH_NONE, 0, 0},
-    {"POST", "/api/v1/tenants", h_dummy, ATRIUM_AUTH_NONE, 4096, 0},
-    {"GET", "/t/{tenant}/users/{user}", h_dummy, ATRIUM_AUTH_NONE, 0, 0},
+    {"GET", "/healthz", h_dummy, ATRIUM_AUTH_NONE, 0, 0, NULL},
+    {"GET", "/api/v1/tenants/self", h_dummy, ATRIUM_AUTH_NONE, 0, 0, NULL},
+    {"GET", "/api/v1/tenants/{id}", h_dummy, ATRIUM_AUTH_NONE, 0, 0, NULL},
+    {"DELETE", "/api/v1/tenants/{id}", h_dummy, ATRIUM_AUTH_NONE, 0, 0, NULL},
+    {"POST", "/api/v1/tenants", h_dummy, ATRIUM_AUTH_NONE, 4096, 0, NULL},
+    {"GET", "/t/{tenant}/users/{user}", h_dummy, ATRIUM_AUTH_NONE, 0, 0, NULL},
 };
 #define TABLE_N (sizeof(table) / sizeof(table[0]))
 
