@@ -16,6 +16,7 @@ tool_packages=(
 )
 test_packages=(
     libcmocka-dev clang-format wrk
+    dnsmasq-base # the DNS server of the domain-verification e2e (no system service, unlike dnsmasq)
 )
 
 read -r -a env_extra <<<"${ATRIUM_EXTRA_PACKAGES:-}"

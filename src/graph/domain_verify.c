@@ -7,6 +7,8 @@
  * repeated inside the one that sets the flag, and the partial unique index
  * of the store settles any race.
  */
+#include "graph/domains.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -16,7 +18,6 @@
 #include "core/xalloc.h"
 #include "graph/authz.h"
 #include "graph/dns.h"
-#include "graph/domains.h"
 #include "graph/domains_priv.h"
 
 #define FOUND_TEXT_MAX 1024

@@ -301,11 +301,16 @@ int atrium_graph_domain_update(struct atrium_store *s, const char *tenant_id,
 char *atrium_graph_domain_usage_message(const char *name, const struct atrium_domain_usage *u)
 {
     struct atrium_buf b;
+    AUTO_FREE char *shown =
+        atrium_str_lower(xstrndup(name ? name : "", ATRIUM_DOMAIN_NAME_MAX + 1));
+    size_t len = strlen(shown);
+    if (len > 0 && shown[len - 1] == '.')
+        shown[len - 1] = '\0'; /* as the id was given, in canonical form */
     atrium_buf_init(&b, 4096);
     atrium_buf_printf(&b,
-                      "The domain '%.253s' cannot be deleted: it is used by %zu user(s) as "
+                      "The domain '%s' cannot be deleted: it is used by %zu user(s) as "
                       "userPrincipalName suffix: ",
-                      name, u->user_count);
+                      shown, u->user_count);
     for (size_t i = 0; i < u->upn_count; i++)
         atrium_buf_printf(&b, "%s%.113s", i ? ", " : "", u->upns[i]);
     if (u->user_count > u->upn_count)

@@ -4,19 +4,23 @@
  * verificationDnsRecords and verify. The dispatcher has authenticated the
  * caller and checked the route's rule; each handler parses, calls one
  * domain service (graph/domains.h, which checks again and scopes to the
- * caller's tenant) and renders.
+ * caller's tenant) and renders. Verification is rate-limited per tenant
+ * (it sends DNS queries).
  */
 #include "http/handlers.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/err.h"
 #include "core/xalloc.h"
 #include "graph/domains.h"
 #include "http/graph_http.h"
+#include "http/ratelimit.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "http/server.h"
+#include "http/server_priv.h"
 
 #define CONTEXT "domains"
 
@@ -151,12 +155,29 @@ int atrium_handle_graph_domain_dns_records(struct atrium_req *rq, struct atrium_
     return r;
 }
 
+/* Each verification sends DNS queries: a bounded number per tenant and minute. */
+static int check_verify_rate(struct atrium_req *rq, struct atrium_resp *rs, const char *tid)
+{
+    struct atrium_ratelimit *rl = rq->server ? rq->server->domain_verify_limit : NULL;
+    char key[ATRIUM_RATELIMIT_KEY_MAX];
+    unsigned retry = 0;
+    snprintf(key, sizeof(key), "verify:%s", tid);
+    if (!rl || atrium_ratelimit_take(rl, key, &retry) == 0)
+        return 0;
+    rs->retry_after = retry;
+    return atrium_err(&rq->err, ATRIUM_ERATE, "",
+                      "Too many domain verification attempts in this tenant. Retry in %u seconds.",
+                      retry);
+}
+
 int atrium_handle_graph_domain_verify(struct atrium_req *rq, struct atrium_resp *rs)
 {
     struct atrium_store *s;
     const char *tid;
     struct atrium_domain d = {0};
     int r = atrium_graph_req_begin(rq, &s, &tid);
+    if (r == 0)
+        r = check_verify_rate(rq, rs, tid);
     if (r == 0)
         r = atrium_graph_domain_verify(s, tid, rq->principal, atrium_req_param(rq, "id"),
                                        rq->app->dns_server, &d, &rq->err);

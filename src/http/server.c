@@ -29,7 +29,8 @@
 #define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 #define DEVICE_CODE_LOOKUPS_PER_MINUTE 30 /* user codes are short: bound the guessing */
 #define DISCOVERY_CACHE_SLOTS 256
-#define DISCOVERY_CACHE_TTL 60 /* seconds: a removed domain stops resolving within a minute */
+#define DISCOVERY_CACHE_TTL 60      /* seconds: a removed domain stops resolving within a minute */
+#define DOMAIN_VERIFY_PER_MINUTE 20 /* per tenant: each verification is DNS traffic */
 
 static int read_pem(const char *path, char **ret, size_t *ret_len, struct atrium_errinfo *e)
 {
@@ -116,6 +117,7 @@ static void server_free(struct atrium_http_server *srv)
     atrium_ratelimit_free(srv->signup_limit);
     atrium_ratelimit_free(srv->realm_limit);
     atrium_ratelimit_free(srv->device_code_limit);
+    atrium_ratelimit_free(srv->domain_verify_limit);
     atrium_doc_cache_free(srv->discovery_cache);
     free(srv);
 }
@@ -183,6 +185,8 @@ int atrium_http_start(const struct atrium_http_config *cfg, struct atrium_app *a
     srv->device_code_limit =
         atrium_ratelimit_new(DEVICE_CODE_LOOKUPS_PER_MINUTE, ATRIUM_RATELIMIT_SLOTS_DEFAULT);
     srv->discovery_cache = atrium_doc_cache_new(DISCOVERY_CACHE_SLOTS, DISCOVERY_CACHE_TTL);
+    srv->domain_verify_limit =
+        atrium_ratelimit_new(DOMAIN_VERIFY_PER_MINUTE, ATRIUM_RATELIMIT_SLOTS_DEFAULT);
     errno = 0;
     srv->daemon = start_daemon(cfg, srv, &ss, ip_flags);
     if (!srv->daemon) {

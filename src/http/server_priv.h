@@ -33,4 +33,7 @@ struct atrium_http_server {
     /* The OAuth endpoints and pages (handlers_oauth.c, handlers_deviceauth.c). */
     struct atrium_ratelimit *device_code_limit; /* deviceauth code look-ups per client */
     struct atrium_doc_cache *discovery_cache;   /* rendered discovery documents */
+
+    /* The directory API: domain verification sends DNS queries (handlers_graph_domains.c). */
+    struct atrium_ratelimit *domain_verify_limit; /* POST /v1.0/domains/{id}/verify per tenant */
 };
