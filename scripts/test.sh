@@ -8,6 +8,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 bash scripts/deps.sh
+bash tests/node/setup.sh
 
 log=$(mktemp "${TMPDIR:-/tmp}/atrium-build.XXXXXX")
 trap 'rm -f "$log"' EXIT

@@ -138,6 +138,8 @@ json_t *atrium_oauth_discovery(const struct atrium_oauth *o, const char *path_se
     add_static_fields(doc);
     json_object_set_new(doc, "issuer", json_string(issuer));
     json_object_set_new(doc, "request_uri_parameter_supported", json_false());
+    /* Every authorization response carries iss (RFC 9207). */
+    json_object_set_new(doc, "authorization_response_iss_parameter_supported", json_true());
     set_endpoint(doc, "userinfo_endpoint", url, "/oidc/userinfo");
     set_endpoint(doc, "authorization_endpoint", base, "/oauth2/v2.0/authorize");
     set_endpoint(doc, "device_authorization_endpoint", base, "/oauth2/v2.0/devicecode");

@@ -78,7 +78,7 @@ static int parse_uri(const char *uri, const char **ret_path, struct atrium_errin
 
 int atrium_store_open(const char *uri, struct atrium_store **ret, struct atrium_errinfo *e)
 {
-    const char *path;
+    const char *path = NULL;
     struct atrium_store *s = NULL;
     int r = parse_uri(uri, &path, e);
     if (r < 0)
@@ -125,6 +125,17 @@ void atrium_user_list_release(struct atrium_user_list *l)
     memset(l, 0, sizeof(*l));
 }
 
+void atrium_user_page_release(struct atrium_user_page *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->count; i++)
+        atrium_user_release(&p->items[i]);
+    xfree(p->items);
+    atrium_qcursor_release(&p->next);
+    memset(p, 0, sizeof(*p));
+}
+
 void atrium_group_list_release(struct atrium_group_list *l)
 {
     for (size_t i = 0; i < l->count; i++)
@@ -146,6 +157,21 @@ void atrium_domain_usage_release(struct atrium_domain_usage *u)
         xfree(u->upns[i]);
     xfree(u->upns);
     memset(u, 0, sizeof(*u));
+}
+
+void atrium_directory_audit_list_release(struct atrium_directory_audit_list *l)
+{
+    for (size_t i = 0; i < l->count; i++)
+        atrium_directory_audit_release(&l->items[i]);
+    xfree(l->items);
+    memset(l, 0, sizeof(*l));
+}
+
+void atrium_member_ref_list_release(struct atrium_member_ref_list *l)
+{
+    /* Member references have no heap members. */
+    xfree(l->items);
+    memset(l, 0, sizeof(*l));
 }
 
 struct pool_slot {

@@ -90,9 +90,21 @@ test('DeviceCodeCredential (first-party client) completed on the user-code page'
   env.defer(() => abort.abort());
   const tokenP = cred.getToken(GRAPH_DEFAULT_SCOPE, { abortSignal: abort.signal }).finally(() => (settled = true));
   // Fail fast with the browser's error instead of waiting for the code to expire.
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const watchdog = (async () => {
-    while (!browserSide && !settled) await new Promise((r) => setTimeout(r, 100));
-    if (browserSide) await browserSide;
+    while (!browserSide && !settled) await sleep(100);
+    if (browserSide) {
+      const end = await browserSide;
+      // The pages are done; the next poll (every `interval` s) must see the approval.
+      const deadline = Date.now() + 20_000;
+      while (!settled && Date.now() < deadline) await sleep(200);
+      if (!settled) {
+        throw new Error(
+          `no token within 20 s of the browser finishing (steps: ${end.steps.join(', ')}); ` +
+            `the browser ended at ${end.url}: ${end.text}`,
+        );
+      }
+    }
     return new Promise(() => {}); // never resolves after success: the token wins the race
   })();
   let t;
@@ -108,7 +120,7 @@ test('DeviceCodeCredential (first-party client) completed on the user-code page'
   assert.ok(info.message.includes(info.userCode), 'the message names the code');
 
   const steps = (await browserSide).steps;
-  assert.ok(steps.includes('code') && steps.includes('password'), `browser steps: ${steps}`);
+  assert.ok(['code', 'password', 'consent'].every((k) => steps.includes(k)), `browser steps: ${steps}`);
   const c = claims(t.token, 'access token');
   assert.equal(c.oid, tenant.admin.id);
   assert.equal(c.tid, tenant.id);

@@ -315,6 +315,8 @@ export async function authorizeInBrowser(context, authorizeUrl, cb, opts = {}) {
     const resp = await page.goto(authorizeUrl, { waitUntil: 'load', timeout: 30_000 }).catch((e) => e);
     if (resp instanceof Error && !/net::ERR_ABORTED/.test(resp.message)) throw resp;
     let steps = [];
+    // A form_post page submits itself by script after load: give it a moment.
+    for (let i = 0; i < 10 && !cb.pending() && opts.noInteraction; i++) await new Promise((r) => setTimeout(r, 200));
     if (!cb.pending()) {
       if (opts.noInteraction) {
         throw new Error(`expected a redirect without interaction; the browser is at ${page.url()}: ${await pageText(page)}`);

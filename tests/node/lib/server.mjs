@@ -22,6 +22,7 @@ import readline from 'node:readline';
 
 const TLS_FILES = ['ca.pem', 'ca.key', 'server.pem', 'server.key'];
 const live = new Set();
+const tmpDirs = new Set(); // temp dirs of servers not stopped yet
 
 function killAllSync() {
   for (const child of live) {
@@ -32,6 +33,10 @@ function killAllSync() {
     }
   }
   live.clear();
+  if (process.env.ATRIUM_KEEP_TMP !== '1') {
+    for (const dir of tmpDirs) fs.rmSync(dir, { recursive: true, force: true });
+  }
+  tmpDirs.clear();
 }
 process.on('exit', killAllSync);
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
@@ -92,6 +97,7 @@ export async function startServer(opts = {}) {
   const seed = opts.seedTls ?? true;
   if (seed) checkTrust(template);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `atrium-node-${opts.name ?? 'test'}-`));
+  tmpDirs.add(tmp);
   const dataDir = opts.dataDir ?? path.join(tmp, 'data');
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (seed) seedTls(dataDir, template);
@@ -200,6 +206,8 @@ export class Server {
     } catch (err) {
       child.kill('SIGKILL');
       await exited;
+      tmpDirs.delete(this.tmp);
+      if (process.env.ATRIUM_KEEP_TMP !== '1') fs.rmSync(this.tmp, { recursive: true, force: true });
       const why =
         err.message === 'exited'
           ? `exited (code ${this.exitCode}, signal ${this.exitSignal}) before logging "listening"`
@@ -229,6 +237,7 @@ export class Server {
     } else {
       problem = `had already exited (code ${this.exitCode}, signal ${this.exitSignal}) before stop`;
     }
+    tmpDirs.delete(this.tmp);
     if (process.env.ATRIUM_KEEP_TMP === '1') {
       process.stderr.write(`atrium test data kept in ${this.tmp}\n`);
     } else {
