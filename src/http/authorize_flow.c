@@ -177,16 +177,37 @@ int atrium_authz_complete(struct atrium_flow *f, const struct atrium_authz_param
     return issue_code(f, p, user, ss);
 }
 
+/* The flow's client again, once consent has given it a service principal in the tenant. */
+static int reload_client(struct atrium_flow *f, struct atrium_oauth_error *e)
+{
+    struct atrium_oauth_client c = {0};
+    char app_id[ATRIUM_UUID_LEN + 1];
+    memcpy(app_id, f->client.app_id, sizeof(app_id));
+    int r = atrium_oauth_client_find(f->store, f->tenant.id, app_id, &c, e);
+    if (r < 0)
+        return r;
+    atrium_oauth_client_release(&f->client);
+    f->client = c;
+    return 0;
+}
+
 int atrium_authz_consent_answer(struct atrium_flow *f, const struct atrium_authz_params *p,
+                                const struct atrium_user *user, const struct atrium_session *ss,
                                 bool accept)
 {
     struct atrium_oauth_error e = {0};
-    if (!accept)
+    if (!accept) {
         atrium_oauth_fail(&e, ATRIUM_EFORBIDDEN, "access_denied", 65004, 400,
                           "The user declined to consent to access the app.");
-    else /* the oauth service has no call to record a user's consent yet */
-        atrium_oauth_fail(&e, ATRIUM_EFORBIDDEN, "access_denied", 65001, 400,
-                          "Consent cannot be granted from the sign-in page yet. Ask an "
-                          "administrator to grant consent for this application.");
-    return atrium_authz_fail(f, p, &e);
+        return atrium_authz_fail(f, p, &e);
+    }
+    int r = atrium_flow_store(f);
+    if (r < 0)
+        return r;
+    r = atrium_oauth_consent_grant(f->store, f->tenant.id, &f->client, user->id, p->scope, &e);
+    if (r == 0 && !f->client.sp_id[0])
+        r = reload_client(f, &e);
+    if (r < 0)
+        return atrium_authz_fail(f, p, &e);
+    return atrium_authz_complete(f, p, user, ss);
 }

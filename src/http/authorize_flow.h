@@ -31,6 +31,12 @@ int atrium_authz_fail(struct atrium_flow *f, const struct atrium_authz_params *p
 int atrium_authz_complete(struct atrium_flow *f, const struct atrium_authz_params *p,
                           const struct atrium_user *user, const struct atrium_session *ss);
 
-/* The consent page's answer (accept or cancel), for the signed-in user. */
+/*
+ * The consent page's answer for the signed-in user (session ss): Accept
+ * records the user's consent and continues as atrium_authz_complete (code
+ * and response); Cancel redirects access_denied AADSTS65004. A consent the
+ * user may not give (admin-only permissions) redirects the service's error.
+ */
 int atrium_authz_consent_answer(struct atrium_flow *f, const struct atrium_authz_params *p,
+                                const struct atrium_user *user, const struct atrium_session *ss,
                                 bool accept);

@@ -86,7 +86,8 @@ static int check_client(struct authz *a)
     struct atrium_flow *f = &a->f;
     struct atrium_oauth_error e = {0};
     if (atrium_authz_check_target(&a->p, &e) < 0 ||
-        atrium_oauth_client_find(f->store, f->tenant.id, a->p.client_id, &f->client, &e) < 0)
+        atrium_oauth_client_find_interactive(f->store, f->tenant.id, a->p.client_id, &f->client,
+                                             &e) < 0)
         return atrium_flow_error_page(f, &e);
     f->have_client = true;
     if (atrium_oauth_redirect_allowed(&f->client, a->p.redirect_uri, &e) < 0)
@@ -153,7 +154,7 @@ static int with_session(struct authz *a, const char *action)
     else if (found > 0 && strcmp(action, ATRIUM_ACTION_CONTINUE) == 0)
         r = atrium_authz_complete(&a->f, &a->p, &u, &ss);
     else if (found > 0)
-        r = atrium_authz_consent_answer(&a->f, &a->p,
+        r = atrium_authz_consent_answer(&a->f, &a->p, &u, &ss,
                                         strcmp(action, ATRIUM_ACTION_CONSENT_ACCEPT) == 0);
     atrium_user_release(&u);
     return r;

@@ -44,7 +44,8 @@ int atrium_oauth_graph_sp(struct atrium_store *s, const char *tenant_id,
     return s->oauth->sp_get_by_app_id(s, tenant_id, ATRIUM_GRAPH_APP_ID, ret);
 }
 
-static int not_found(struct atrium_oauth_error *e, const char *client_id, const char *tenant_id)
+int atrium_oauth_fail_client_unknown(struct atrium_oauth_error *e, const char *client_id,
+                                     const char *tenant_id)
 {
     char shown[80];
     return atrium_oauth_fail(
@@ -101,15 +102,21 @@ static bool decide_public(const json_t *def, bool has_secret)
     return uri_count(def, "web") == 0 && native > 0;
 }
 
-static int app_client(struct atrium_store *s, const char *tenant_id,
-                      const struct atrium_application *app, struct atrium_oauth_client *ret,
-                      struct atrium_oauth_error *e)
+/*
+ * The client's service principal in tenant_id into ret->sp_id. With
+ * interactive, another tenant's app without one yet is let through (sp_id
+ * ""): the user's consent creates it.
+ */
+static int app_principal(struct atrium_store *s, const char *tenant_id,
+                         const struct atrium_application *app, bool interactive,
+                         struct atrium_oauth_client *ret, struct atrium_oauth_error *e)
 {
     struct atrium_service_principal sp = {0};
-    struct atrium_app_password_list pw = {0};
     int rc = s->oauth->sp_get_by_app_id(s, tenant_id, app->app_id, &sp);
+    if (rc == ATRIUM_ENOTFOUND && interactive && strcmp(app->tenant_id, tenant_id) != 0)
+        return 0;
     if (rc == ATRIUM_ENOTFOUND)
-        return not_found(e, app->app_id, tenant_id);
+        return atrium_oauth_fail_client_unknown(e, app->app_id, tenant_id);
     if (rc < 0)
         return atrium_oauth_fail_store(e, rc);
     bool enabled = sp.account_enabled;
@@ -118,6 +125,17 @@ static int app_client(struct atrium_store *s, const char *tenant_id,
     if (!enabled)
         return atrium_oauth_fail(e, ATRIUM_EFORBIDDEN, "unauthorized_client", 7000112, 400,
                                  "Application '%s' is disabled.", app->app_id);
+    return 0;
+}
+
+static int app_client(struct atrium_store *s, const char *tenant_id,
+                      const struct atrium_application *app, bool interactive,
+                      struct atrium_oauth_client *ret, struct atrium_oauth_error *e)
+{
+    struct atrium_app_password_list pw = {0};
+    int rc = app_principal(s, tenant_id, app, interactive, ret, e);
+    if (rc < 0)
+        return rc;
     if ((rc = s->oauth->app_password_list(s, app->tenant_id, app->id, &pw)) < 0)
         return atrium_oauth_fail_store(e, rc);
     bool has_secret = pw.count > 0;
@@ -138,15 +156,16 @@ static int app_client(struct atrium_store *s, const char *tenant_id,
     return 0;
 }
 
-int atrium_oauth_client_find(struct atrium_store *s, const char *tenant_id, const char *client_id,
-                             struct atrium_oauth_client *ret, struct atrium_oauth_error *e)
+static int client_find(struct atrium_store *s, const char *tenant_id, const char *client_id,
+                       bool interactive, struct atrium_oauth_client *ret,
+                       struct atrium_oauth_error *e)
 {
     struct atrium_application app = {0};
     char id[ATRIUM_UUID_LEN + 1];
 
     memset(ret, 0, sizeof(*ret));
     if (!client_id || !atrium_uuid_is_valid(client_id))
-        return not_found(e, client_id ? client_id : "", tenant_id);
+        return atrium_oauth_fail_client_unknown(e, client_id ? client_id : "", tenant_id);
     memcpy(id, client_id, sizeof(id));
     atrium_str_lower(id);
     if (strcmp(id, ATRIUM_FIRST_PARTY_CLIENT_ID) == 0)
@@ -162,15 +181,28 @@ int atrium_oauth_client_find(struct atrium_store *s, const char *tenant_id, cons
             rc = ATRIUM_ENOTFOUND;
     }
     if (rc == 0)
-        rc = app_client(s, tenant_id, &app, ret, e);
+        rc = app_client(s, tenant_id, &app, interactive, ret, e);
     else if (rc == ATRIUM_ENOTFOUND)
-        not_found(e, id, tenant_id);
+        atrium_oauth_fail_client_unknown(e, id, tenant_id);
     else
         atrium_oauth_fail_store(e, rc);
     atrium_application_release(&app);
     if (rc < 0)
         atrium_oauth_client_release(ret);
     return rc;
+}
+
+int atrium_oauth_client_find(struct atrium_store *s, const char *tenant_id, const char *client_id,
+                             struct atrium_oauth_client *ret, struct atrium_oauth_error *e)
+{
+    return client_find(s, tenant_id, client_id, false, ret, e);
+}
+
+int atrium_oauth_client_find_interactive(struct atrium_store *s, const char *tenant_id,
+                                         const char *client_id, struct atrium_oauth_client *ret,
+                                         struct atrium_oauth_error *e)
+{
+    return client_find(s, tenant_id, client_id, true, ret, e);
 }
 
 /* Check presented against every credential of the app; *ret_expired when only an expired one

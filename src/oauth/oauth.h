@@ -32,6 +32,7 @@ struct atrium_masterkey;
 struct atrium_pwhasher;
 struct atrium_secret_hasher;
 struct atrium_bearer_cache;
+struct atrium_mac_key;
 
 /* Lifetimes and limits; defaults in ATRIUM_OAUTH_CONFIG_DEFAULT. Seconds. */
 struct atrium_oauth_config {
@@ -60,6 +61,7 @@ struct atrium_oauth {
     struct atrium_secret_hasher *secrets;   /* client secrets, wrong-password hashes */
     struct atrium_pwhasher *hasher;         /* Argon2id for user passwords */
     struct atrium_bearer_cache *bearer_cache; /* verified access tokens (may be NULL) */
+    struct atrium_mac_key *paging_key;        /* directory API $skiptoken MACs (crypto/mac.h) */
 };
 
 /* An OAuth error as Entra reports it. */
@@ -129,6 +131,16 @@ void atrium_oauth_client_release(struct atrium_oauth_client *c);
 int atrium_oauth_client_find(struct atrium_store *s, const char *tenant_id, const char *client_id,
                              struct atrium_oauth_client *ret, struct atrium_oauth_error *e);
 /*
+ * As atrium_oauth_client_find, for interactive sign-in (the authorize
+ * endpoint): a multi-tenant application of another tenant that has no
+ * service principal in tenant_id yet is found too, with sp_id "", so that
+ * the user can consent (atrium_oauth_consent_grant creates the principal).
+ * Until then scopes never resolve for it (65001 consent_required).
+ */
+int atrium_oauth_client_find_interactive(struct atrium_store *s, const char *tenant_id,
+                                         const char *client_id, struct atrium_oauth_client *ret,
+                                         struct atrium_oauth_error *e);
+/*
  * Authenticate a confidential client with its secret (post or basic; the
  * caller says which it got). Public clients must send no secret (700025).
  * Missing secret 7000216 (401), bad 7000215 (401), expired 7000222 (401).
@@ -144,7 +156,7 @@ int atrium_oauth_client_authenticate(struct atrium_store *s, const struct atrium
 int atrium_oauth_redirect_allowed(const struct atrium_oauth_client *c, const char *redirect_uri,
                                   struct atrium_oauth_error *e);
 
-/* --- Scopes and consent (oauth/scopes.c) ----------------------------------- */
+/* --- Scopes and consent (oauth/scopes.c, consent.c) ------------------------ */
 
 /* What a scope parameter asks for, after resolution against the resource. */
 struct atrium_oauth_scopes {
@@ -171,6 +183,24 @@ int atrium_oauth_scopes_resolve(struct atrium_store *s, const char *tenant_id,
                                 const struct atrium_oauth_client *c, const char *scope,
                                 bool app_only, const char *user_id,
                                 struct atrium_oauth_scopes *ret, struct atrium_oauth_error *e);
+
+/*
+ * Record user_id's consent (the hosted consent screen's Accept) to what
+ * scope asks of client c in tenant_id, resolved as atrium_oauth_scopes_resolve
+ * resolves it (same parse errors; unknown resource 500011). Permissions that
+ * need an administrator (type "Admin"; the directory API's admin flag) are
+ * refused: consent_required AADSTS65001, nothing recorded. OIDC scopes are
+ * always consentable. In one transaction: the client's service principal is
+ * created in tenant_id if missing (a multi-tenant app of another tenant used
+ * here for the first time; another tenant's single-tenant app is 700016),
+ * then the Principal oauth2PermissionGrant of (client, resource, user) is
+ * inserted, or its scope extended (union, no duplicates; too long
+ * ATRIUM_ETOOBIG). user_id is the signed-in user of tenant_id. 0 or a
+ * negative ATRIUM_E* code with *e filled.
+ */
+int atrium_oauth_consent_grant(struct atrium_store *s, const char *tenant_id,
+                               const struct atrium_oauth_client *c, const char *user_id,
+                               const char *scope, struct atrium_oauth_error *e);
 
 /* --- User authentication (oauth/authn.c) ----------------------------------- */
 

@@ -50,8 +50,27 @@ bool atrium_oauth_is_oidc_scope(const char *value);
  */
 char *atrium_oauth_scopes_response(const struct atrium_oauth_scopes *sc, const char *requested);
 
+struct atrium_oauth_resource;
+
+/*
+ * What a delegated request asks the user to consent to: scope parsed as
+ * atrium_oauth_scopes_resolve parses it (same errors), its resource found in
+ * tenant_id (*ret_resource, caller releases), and *ret_values a JSON array
+ * of canonical permission values (caller owns): the named ones, for
+ * ".default" the delegated permissions the client's requiredResourceAccess
+ * lists for that resource, and for the directory API the requested OIDC
+ * scopes (lower case). Unknown permission: invalid_scope 70011.
+ */
+int atrium_oauth_scopes_requested(struct atrium_store *s, const char *tenant_id,
+                                  const struct atrium_oauth_client *c, const char *scope,
+                                  struct atrium_oauth_resource *ret_resource, json_t **ret_values,
+                                  struct atrium_oauth_error *e);
+
 /* --- Built-in principals (client.c) ---------------------------------------- */
 
+/* unauthorized_client AADSTS700016: client_id is not an application of tenant_id. */
+int atrium_oauth_fail_client_unknown(struct atrium_oauth_error *e, const char *client_id,
+                                     const char *tenant_id);
 /* The directory API's service principal in tenant (created lazily). */
 int atrium_oauth_graph_sp(struct atrium_store *s, const char *tenant_id,
                           struct atrium_service_principal *ret);

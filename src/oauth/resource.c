@@ -263,6 +263,12 @@ static const json_t *def_entry(const json_t *array, const char *key, const char 
     return NULL;
 }
 
+/* A custom API's api.oauth2PermissionScopes. */
+static const json_t *custom_scopes(const struct atrium_oauth_resource *r)
+{
+    return json_object_get(json_object_get(r->app_def, "api"), "oauth2PermissionScopes");
+}
+
 const char *atrium_oauth_resource_scope(const struct atrium_oauth_resource *r, const char *value)
 {
     if (r->graph) {
@@ -270,9 +276,30 @@ const char *atrium_oauth_resource_scope(const struct atrium_oauth_resource *r, c
             atrium_graph_permission_find(value, ATRIUM_PERMISSION_DELEGATED);
         return p && !atrium_oauth_is_oidc_scope(p->value) ? p->value : NULL;
     }
-    const json_t *scopes =
-        json_object_get(json_object_get(r->app_def, "api"), "oauth2PermissionScopes");
-    return json_string_value(json_object_get(def_entry(scopes, "value", value), "value"));
+    return json_string_value(json_object_get(def_entry(custom_scopes(r), "value", value), "value"));
+}
+
+const char *atrium_oauth_resource_scope_by_id(const struct atrium_oauth_resource *r, const char *id)
+{
+    if (!id)
+        return NULL;
+    if (r->graph) {
+        const struct atrium_builtin_permission *p =
+            atrium_graph_permission_by_id(id, ATRIUM_PERMISSION_DELEGATED);
+        return p && !atrium_oauth_is_oidc_scope(p->value) ? p->value : NULL;
+    }
+    return json_string_value(json_object_get(def_entry(custom_scopes(r), "id", id), "value"));
+}
+
+bool atrium_oauth_resource_scope_is_admin(const struct atrium_oauth_resource *r, const char *value)
+{
+    if (r->graph) {
+        const struct atrium_builtin_permission *p =
+            atrium_graph_permission_find(value, ATRIUM_PERMISSION_DELEGATED);
+        return p && p->admin_consent_required;
+    }
+    const json_t *entry = def_entry(custom_scopes(r), "value", value);
+    return atrium_str_ieq(json_string_value(json_object_get(entry, "type")), "Admin");
 }
 
 /* The value of app role role_id of r, or NULL. */

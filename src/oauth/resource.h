@@ -35,6 +35,15 @@ int atrium_oauth_resource_find(struct atrium_store *s, const char *tenant_id, co
 
 /* The canonical spelling of delegated permission value on r, or NULL when r has none. */
 const char *atrium_oauth_resource_scope(const struct atrium_oauth_resource *r, const char *value);
+/* The value of the delegated permission of r whose id is id, or NULL when r has none. */
+const char *atrium_oauth_resource_scope_by_id(const struct atrium_oauth_resource *r,
+                                              const char *id);
+/*
+ * True when delegated permission value of r needs an administrator's
+ * consent: the directory API's table says so, or the scope's "type" on a
+ * custom API is "Admin".
+ */
+bool atrium_oauth_resource_scope_is_admin(const struct atrium_oauth_resource *r, const char *value);
 
 /*
  * The delegated permissions of r consented for client c and user_id (grants

@@ -2,8 +2,8 @@
 /*
  * The scope parameter: parsing (OIDC scopes, "<resource>/<value>" and bare
  * directory API scopes), the one-resource rule, consent for delegated
- * requests, application permissions for app-only requests, and the
- * token response's "scope".
+ * requests, what a request asks the user to consent to, application
+ * permissions for app-only requests, and the token response's "scope".
  */
 #include "oauth/oauth.h"
 
@@ -195,6 +195,9 @@ static int resolve_delegated(struct atrium_store *s, const char *tenant_id,
                              json_t *granted, struct atrium_oauth_error *e)
 {
     json_t *consented = NULL;
+    /* Another tenant's app not used here yet: its principal comes with the first consent. */
+    if (!c->is_first_party && !c->sp_id[0])
+        return consent_required(e, c, p->count ? p->items[0].value : "openid");
     int rc = atrium_oauth_resource_consented(s, tenant_id, c, r, user_id, &consented, e);
     if (rc < 0)
         return rc;
@@ -288,6 +291,75 @@ int atrium_oauth_scopes_resolve(struct atrium_store *s, const char *tenant_id,
     json_decref(granted);
     json_decref(roles);
     atrium_oauth_resource_release(&r);
+    parsed_release(&p);
+    return rc;
+}
+
+/* The delegated permissions the client's requiredResourceAccess lists for r. */
+static void add_required(json_t *values, const struct atrium_oauth_client *c,
+                         const struct atrium_oauth_resource *r)
+{
+    size_t i, j;
+    json_t *ra, *access;
+    json_array_foreach(json_object_get(c->definition, "requiredResourceAccess"), i, ra)
+    {
+        if (!atrium_str_ieq(json_string_value(json_object_get(ra, "resourceAppId")), r->app_id))
+            continue;
+        json_array_foreach(json_object_get(ra, "resourceAccess"), j, access)
+        {
+            const char *type = json_string_value(json_object_get(access, "type"));
+            const char *id = json_string_value(json_object_get(access, "id"));
+            if (atrium_str_ieq(type, "Scope"))
+                atrium_oauth_set_add(values, atrium_oauth_resource_scope_by_id(r, id));
+        }
+    }
+}
+
+static int requested_values(const struct parsed_scope *p, const struct atrium_oauth_client *c,
+                            const struct atrium_oauth_resource *r, json_t *values,
+                            struct atrium_oauth_error *e)
+{
+    for (size_t i = 0; i < p->count; i++) {
+        if (strcmp(p->items[i].value, DOT_DEFAULT) == 0) {
+            add_required(values, c, r);
+            continue;
+        }
+        const char *value = atrium_oauth_resource_scope(r, p->items[i].value);
+        if (!value)
+            return invalid_scope(e, p->items[i].value, "The scope does not exist on the resource.");
+        atrium_oauth_set_add(values, value);
+    }
+    if (r->graph) {
+        static const char *const oidc[] = {"openid", "profile", "email", "offline_access"};
+        const bool asked[] = {p->openid, p->profile, p->email, p->offline_access};
+        for (size_t i = 0; i < sizeof(oidc) / sizeof(oidc[0]); i++)
+            if (asked[i])
+                atrium_oauth_set_add(values, oidc[i]);
+    }
+    return 0;
+}
+
+int atrium_oauth_scopes_requested(struct atrium_store *s, const char *tenant_id,
+                                  const struct atrium_oauth_client *c, const char *scope,
+                                  struct atrium_oauth_resource *ret_resource, json_t **ret_values,
+                                  struct atrium_oauth_error *e)
+{
+    struct parsed_scope p;
+    *ret_values = NULL;
+    memset(ret_resource, 0, sizeof(*ret_resource));
+    int rc = parse_scope(scope, &p, e);
+    if (rc < 0)
+        return rc;
+    json_t *values = json_array();
+    rc = atrium_oauth_resource_find(s, tenant_id, p.count ? p.items[0].resource : NULL,
+                                    ret_resource, e);
+    if (rc == 0)
+        rc = requested_values(&p, c, ret_resource, values, e);
+    if (rc == 0)
+        *ret_values = json_incref(values);
+    else
+        atrium_oauth_resource_release(ret_resource);
+    json_decref(values);
     parsed_release(&p);
     return rc;
 }

@@ -3,8 +3,13 @@
 # (a public client registered through the Graph API): without consent for
 # its delegated scope the user sees the consent screen listing the
 # permissions; Cancel redirects access_denied; prompt=none redirects
-# consent_required; once an administrator has granted consent
-# (oauth2PermissionGrants), sign-in goes straight to the code.
+# consent_required; Accept records the user's consent (a Principal
+# oauth2PermissionGrant) and continues to a code whose token's scp holds
+# the consented scope; a permission that needs an administrator is refused
+# (consent_required); once an administrator has granted consent
+# (oauth2PermissionGrants), sign-in goes straight to the code. A
+# multi-tenant app used from another tenant gets its service principal
+# there on the first Accept.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/oauth_lib.sh"
@@ -66,6 +71,8 @@ page_has "Permissions requested" || fail "no consent screen: ${API_BODY:0:600}"
 [[ "$API_BODY" == *"<li>"* && "$API_BODY" == *'value="consent_accept"'* &&
     "$API_BODY" == *'value="consent_cancel"'* ]] || fail "consent screen lacks permissions or buttons"
 CONSENT_PAGE=$API_BODY
+CONSENT_STATE=$STATE
+CONSENT_VERIFIER=$VERIFIER
 
 # Cancel: access_denied to the client, with state and iss.
 form_args
@@ -80,19 +87,51 @@ form_args csrf_token
 browse POST "$(form_action)" "${FORM_ARGS[@]}" --data-urlencode atrium_action=consent_accept
 assert_match '^40[03]$' "$API_STATUS" "consent answer without csrf_token"
 
-# Accept: recorded consent gives a code; until the service can record it, access_denied.
+# prompt=none cannot show the screen: consent_required.
+app_authorize "&prompt=none"
+assert_eq consent_required "$(redirected error)" "prompt=none without consent"
+
+# Accept: the consent is recorded and the flow goes on to the code.
 API_BODY=$CONSENT_PAGE
 form_args
 browse POST "$(form_action)" "${FORM_ARGS[@]}" --data-urlencode atrium_action=consent_accept
 accept_code=$(redirected code)
-[[ -n "$accept_code" || "$(redirected error)" == access_denied ]] ||
-    fail "Accept: neither a code nor access_denied: $(header location)"
+[[ -n "$accept_code" ]] || fail "Accept: no code: $(header location)"
+assert_eq "$CONSENT_STATE" "$(redirected state)" "state after Accept"
+assert_eq "$ISSUER" "$(redirected iss)" "iss after Accept"
+api POST "/$TID/oauth2/v2.0/token" --data-urlencode grant_type=authorization_code \
+    --data-urlencode "client_id=$APP_ID" --data-urlencode "code=$accept_code" \
+    --data-urlencode "redirect_uri=$REDIRECT" --data-urlencode "code_verifier=$CONSENT_VERIFIER" \
+    --data-urlencode "scope=openid https://graph.microsoft.com/User.Read"
+assert_status 200 "redeeming the code after Accept"
+claims=$(jwt_payload "$(jq -r .access_token <<<"$API_BODY")")
+jq -e '(.scp | split(" ") | index("User.Read")) and .aud == "https://graph.microsoft.com"' \
+    <<<"$claims" >/dev/null || fail "access token after Accept lacks scp User.Read: $claims"
+jq -e --arg app "$APP_ID" '.appid == $app or .azp == $app' <<<"$claims" >/dev/null ||
+    fail "access token after Accept is not the app's: $claims"
+graph GET "/v1.0/oauth2PermissionGrants?\$filter=clientId%20eq%20'$APP_SP'"
+assert_status 200 "grants of the app"
+assert_json '[.value[] | select(.consentType == "Principal" and .resourceId == $r and
+    (.principalId | length == 36) and (.scope | split(" ") | index("User.Read")))] | length == 1' \
+    "the user's consent is a grant" --arg r "$GRAPH_SP"
 
-# prompt=none cannot show the screen: consent_required (unless Accept recorded it).
-if [[ -z "$accept_code" ]]; then
-    app_authorize "&prompt=none"
-    assert_eq consent_required "$(redirected error)" "prompt=none without consent"
-fi
+# Consented: prompt=none now signs in silently.
+app_authorize "&prompt=none"
+[[ -n "$(redirected code)" ]] || fail "prompt=none after Accept: no code ($(header location))"
+
+# A permission only an administrator may grant: Accept is refused, nothing recorded.
+SCOPE="openid%20https%3A%2F%2Fgraph.microsoft.com%2FUser.Read.All"
+app_authorize
+assert_page 200 "consent screen for an admin-only permission"
+form_args
+browse POST "$(form_action)" "${FORM_ARGS[@]}" --data-urlencode atrium_action=consent_accept
+assert_eq consent_required "$(redirected error)" "Accept of an admin-only permission"
+[[ "$(redirected error_description)" == *"AADSTS65001"*"administrator"* ]] ||
+    fail "admin-only refusal description: $(redirected error_description)"
+graph GET "/v1.0/oauth2PermissionGrants?\$filter=clientId%20eq%20'$APP_SP'"
+assert_json '[.value[] | select(.scope | split(" ") | index("User.Read.All"))] | length == 0' \
+    "no grant of User.Read.All"
+SCOPE="openid%20https%3A%2F%2Fgraph.microsoft.com%2FUser.Read"
 
 # An administrator grants consent for everyone: single sign-on straight to the code.
 graph POST /v1.0/oauth2PermissionGrants "{\"clientId\":\"$APP_SP\",\"consentType\":\"AllPrincipals\",\"resourceId\":\"$GRAPH_SP\",\"scope\":\"User.Read\"}"
@@ -101,5 +140,40 @@ app_authorize
 code=$(redirected code)
 [[ -n "$code" ]] || fail "after admin consent: no code ($(header location))"
 assert_eq "$STATE" "$(redirected state)" "state after consent"
+
+# A multi-tenant app of this tenant, first used from another tenant: its sign-in
+# page, the consent screen, and Accept creates its service principal there.
+graph POST /v1.0/applications '{"displayName":"Multi Tenant App","signInAudience":"AzureADMultipleOrgs","publicClient":{"redirectUris":["http://localhost"]}}'
+assert_status 201 "register a multi-tenant public client"
+APP_ID=$(jq -r .appId <<<"$API_BODY")
+HOME_TID=$TID
+signup_tenant "cons2$RANDOM"
+new_browser
+app_authorize
+assert_page 200 "sign-in form of the other tenant for the multi-tenant app"
+sign_in "$ADMIN_UPN" "$GOOD_PASSWORD"
+assert_page 200 "consent screen in the other tenant"
+page_has "Multi Tenant App" || fail "the consent screen does not name the app: ${API_BODY:0:600}"
+CONSENT_VERIFIER=$VERIFIER
+form_args
+browse POST "$(form_action)" "${FORM_ARGS[@]}" --data-urlencode atrium_action=consent_accept
+multi_code=$(redirected code)
+[[ -n "$multi_code" ]] || fail "Accept in the other tenant: no code: $(header location)"
+api POST "/$TID/oauth2/v2.0/token" --data-urlencode grant_type=authorization_code \
+    --data-urlencode "client_id=$APP_ID" --data-urlencode "code=$multi_code" \
+    --data-urlencode "redirect_uri=$REDIRECT" --data-urlencode "code_verifier=$CONSENT_VERIFIER" \
+    --data-urlencode "scope=openid https://graph.microsoft.com/User.Read"
+assert_status 200 "redeeming the code in the other tenant"
+claims=$(jwt_payload "$(jq -r .access_token <<<"$API_BODY")")
+jq -e --arg t "$TID" '(.scp | split(" ") | index("User.Read")) and .tid == $t' <<<"$claims" \
+    >/dev/null || fail "multi-tenant access token: $claims"
+api POST "/$TID/oauth2/v2.0/token" --data-urlencode "client_id=$FIRST_PARTY" \
+    --data-urlencode grant_type=password --data-urlencode "username=$ADMIN_UPN" \
+    --data-urlencode "password=$GOOD_PASSWORD" \
+    --data-urlencode "scope=https://graph.microsoft.com/.default"
+ADMIN_AT=$(jq -r .access_token <<<"$API_BODY")
+graph GET "/v1.0/servicePrincipals?\$filter=appId%20eq%20'$APP_ID'"
+assert_json '.value | length == 1 and .[0].appOwnerOrganizationId == $h' \
+    "the app's service principal in the other tenant" --arg h "$HOME_TID"
 
 stop_server

@@ -159,6 +159,14 @@ sign_in() {
         --data-urlencode "passwd=$2"
 }
 
+# jwt_payload JWT: the decoded (unverified) claims of a compact JWS, as JSON.
+jwt_payload() {
+    local payload
+    payload=$(cut -d. -f2 <<<"$1" | tr '_-' '/+')
+    while ((${#payload} % 4)); do payload+="="; done
+    base64 -d <<<"$payload"
+}
+
 # redeem_code CODE: the token request of the first-party client for CODE with VERIFIER.
 redeem_code() {
     api POST "/$TID/oauth2/v2.0/token" --data-urlencode grant_type=authorization_code \
