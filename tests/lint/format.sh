@@ -47,7 +47,7 @@ for f in "${files[@]}"; do
         bad+=("$f")
         count=$(grep -c 'error:' <<<"$out" || true)
         report+="$f: $count place(s) differ from clang-format, first ones:"$'\n'
-        report+=$(grep -A2 'error:' <<<"$out" | head -n 9)$'\n\n'
+        report+=$(grep -A2 'error:' <<<"$out" | head -n 9 || true)$'\n\n'
     fi
 done
 
