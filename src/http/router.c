@@ -47,6 +47,30 @@ static bool split_path(const char *raw, struct path_segments *ps)
     }
 }
 
+/*
+ * Is the pattern segment [p, p + n) a capture: "{name}", or "{name}" between
+ * a literal prefix and suffix ("directoryRoles(roleTemplateId='{id}')")?
+ * *pre and *post get the lengths of the literals around the braces.
+ */
+static bool segment_capture(const char *p, size_t n, size_t *pre, size_t *post)
+{
+    const char *open = memchr(p, '{', n);
+    const char *close = open ? memchr(open, '}', n - (size_t)(open - p)) : NULL;
+    if (!close || close - open < 2)
+        return false;
+    *pre = (size_t)(open - p);
+    *post = n - (size_t)(close + 1 - p);
+    return true;
+}
+
+/* Does the decoded segment seg fit a capture with literals p[0, pre) and p[n - post, n)? */
+static bool infix_fits(const char *p, size_t n, size_t pre, size_t post, const char *seg)
+{
+    size_t len = strlen(seg);
+    return len > pre + post && memcmp(seg, p, pre) == 0 &&
+           memcmp(seg + len - post, p + n - post, post) == 0;
+}
+
 /* Does pattern match the segments? Captures are not recorded here. */
 static bool pattern_matches(const char *pattern, const struct path_segments *ps)
 {
@@ -55,10 +79,13 @@ static bool pattern_matches(const char *pattern, const struct path_segments *ps)
     for (;; i++) {
         const char *slash = strchr(p, '/');
         size_t n = slash ? (size_t)(slash - p) : strlen(p);
+        size_t pre = 0, post = 0;
         if (i >= ps->count)
             return false;
-        bool capture = n >= 2 && p[0] == '{' && p[n - 1] == '}';
+        bool capture = segment_capture(p, n, &pre, &post);
         if (!capture && (ps->bad[i] || strlen(ps->seg[i]) != n || memcmp(ps->seg[i], p, n) != 0))
+            return false;
+        if (capture && (pre || post) && (ps->bad[i] || !infix_fits(p, n, pre, post, ps->seg[i])))
             return false;
         if (capture && !ps->bad[i] && ps->seg[i][0] == '\0')
             return false;
@@ -76,13 +103,14 @@ static int capture_params(const char *pattern, const struct path_segments *ps,
     for (size_t i = 0; i < ps->count; i++) {
         const char *slash = strchr(p, '/');
         size_t n = slash ? (size_t)(slash - p) : strlen(p);
-        if (n >= 2 && p[0] == '{' && p[n - 1] == '}') {
-            char *name = xstrndup(p + 1, n - 2);
+        size_t pre = 0, post = 0;
+        if (segment_capture(p, n, &pre, &post)) {
+            char *name = xstrndup(p + pre + 1, n - pre - post - 2);
             atrium_kv_list_adopt(params, name);
             if (ps->bad[i] || !atrium_str_is_clean_utf8(ps->seg[i]))
                 return atrium_err(e, ATRIUM_EINVAL, name,
                                   "The path segment for '%s' is not valid text.", name);
-            char *value = xstrdup(ps->seg[i]);
+            char *value = xstrndup(ps->seg[i] + pre, strlen(ps->seg[i]) - pre - post);
             atrium_kv_list_adopt(params, value);
             atrium_kv_list_add(params, name, value);
         }

@@ -3,7 +3,9 @@
  * Matching a request against a route table: split the raw path into segments,
  * percent-decode each one separately (so "%2F" never creates a segment),
  * compare literal segments exactly (case-sensitive) and capture {name}
- * segments. No regular expressions, no normalisation of "." or "..".
+ * segments, or the part of a segment between a literal prefix and suffix
+ * ("directoryRoles(roleTemplateId='{id}')" captures id). No regular
+ * expressions, no normalisation of "." or "..".
  */
 #pragma once
 

@@ -40,6 +40,18 @@ struct atrium_group {
 
 void atrium_group_release(struct atrium_group *g);
 
+/* What a directory object id found in a membership or ownership names. */
+enum atrium_member_kind {
+    ATRIUM_MEMBER_UNKNOWN = 0, /* no user or group of the tenant (deleted since) */
+    ATRIUM_MEMBER_USER,
+    ATRIUM_MEMBER_GROUP,
+};
+
+struct atrium_member_ref {
+    char id[ATRIUM_UUID_LEN + 1];
+    enum atrium_member_kind kind;
+};
+
 struct atrium_role_assignment {
     char id[ATRIUM_UUID_LEN + 1];
     char tenant_id[ATRIUM_UUID_LEN + 1];

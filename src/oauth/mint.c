@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Minting: access tokens (Entra v2.0 claims: aud, iss, iat, nbf, exp, azp,
- * azpacr, oid, sub, tid, scp/roles, wids, uti, ver, idtyp), ID tokens,
+ * azpacr, oid, sub, tid, scp/roles, wids, groups/hasgroups, uti, ver,
+ * idtyp), ID tokens,
  * refresh tokens (opaque, stored hashed, in rotation families) and the
  * token response. See mint.h.
  */
@@ -19,6 +20,7 @@
 #include "crypto/b64url.h"
 #include "crypto/jwt.h"
 #include "crypto/secret.h"
+#include "oauth/groups_claim.h"
 #include "oauth/oauth_priv.h"
 
 #define UTI_BYTES 16
@@ -127,6 +129,8 @@ static int access_claims(struct atrium_store *s, const struct atrium_oauth *o,
         json_array_size(wids))
         json_object_set(c, "wids", wids);
     json_decref(wids);
+    if (rc == 0 && u)
+        rc = atrium_oauth_access_groups(s, req, c);
     if (rc < 0) {
         json_decref(c);
         return rc;
@@ -218,8 +222,12 @@ static int mint_user_tokens(struct atrium_store *s, const struct atrium_oauth *o
             atrium_uuid_v4(family);
         rc = refresh_issue(s, o, req, family, now, &refresh);
     }
-    if (rc == 0 && req->scopes->openid && (rc = id_claims(o, req, iss, now, &claims)) == 0)
-        rc = sign(o->keyring, claims, &id_token);
+    if (rc == 0 && req->scopes->openid && (rc = id_claims(o, req, iss, now, &claims)) == 0) {
+        if ((rc = atrium_oauth_id_groups(s, req, claims)) == 0)
+            rc = sign(o->keyring, claims, &id_token);
+        else
+            json_decref(claims);
+    }
     if (rc == 0) {
         if (refresh)
             json_object_set_new(resp, "refresh_token", json_string(refresh));
