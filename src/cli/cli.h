@@ -102,6 +102,9 @@ void atrium_cli_print_json(json_t *value);
 /* Subcommand entry points (argv[0] is the noun). */
 int atrium_cmd_tenant(int argc, char **argv);
 int atrium_cmd_user(int argc, char **argv);
+/* cmd_user_import.c, cmd_user_export.c: `atrium user import|export` (argv[0] is the verb). */
+int atrium_cmd_user_import(int argc, char **argv);
+int atrium_cmd_user_export(int argc, char **argv);
 int atrium_cmd_migrate(int argc, char **argv);
 int atrium_cmd_key(int argc, char **argv);
 

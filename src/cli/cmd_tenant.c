@@ -7,6 +7,7 @@
 
 #include "core/clock.h"
 #include "core/err.h"
+#include "graph/audit.h"
 
 static int tenant_create(int argc, char **argv)
 {
@@ -53,7 +54,8 @@ static int tenant_create(int argc, char **argv)
     }
     struct atrium_errinfo e = {0};
     struct atrium_signup_result r = {0};
-    if (atrium_tenant_signup(ctx.store, &ctx.directory, &req, &r, &e) < 0) {
+    if (atrium_tenant_signup_as(ctx.store, &ctx.directory, &atrium_audit_actor_cli, &req, &r, &e) <
+        0) {
         rc = atrium_cli_fail(&e);
     } else if (s.json) {
         atrium_cli_print_json(atrium_signup_result_to_json(&r));

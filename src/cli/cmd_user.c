@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: MIT */
-/* `atrium user create|list|show|set-password`: the same services as the API. */
+/*
+ * `atrium user create|list|show|set-password|import|export`: the same
+ * services as the API (import and export live in cmd_user_import.c and
+ * cmd_user_export.c).
+ */
 #include "cli/cli.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "core/err.h"
+#include "graph/audit.h"
 
 /* Open the data dir and resolve --tenant (id or domain) into tenant. */
 static int open_tenant(const struct atrium_cli_settings *s, const char *tenant_arg,
@@ -80,7 +85,8 @@ static int user_create(int argc, char **argv)
     }
     struct atrium_errinfo e = {0};
     struct atrium_user u = {0};
-    if (atrium_user_create(ctx.store, &ctx.directory, t.id, &req, &u, &e) < 0)
+    if (atrium_user_create_as(ctx.store, &ctx.directory, &atrium_audit_actor_cli, t.id, &req, &u,
+                              &e) < 0)
         rc = atrium_cli_fail(&e);
     else if (s.json)
         atrium_cli_print_json(atrium_user_to_json(&u));
@@ -221,8 +227,8 @@ static int user_set_password(int argc, char **argv)
     struct atrium_tenant t = {0};
     if ((rc = open_tenant(&s, tenant_arg, &ctx, &t)) == 0) {
         struct atrium_errinfo e = {0};
-        if (atrium_user_set_password(ctx.store, &ctx.directory, t.id, pos[0], password,
-                                     force_change, &e) < 0)
+        if (atrium_user_set_password_as(ctx.store, &ctx.directory, &atrium_audit_actor_cli, t.id,
+                                        pos[0], password, force_change, &e) < 0)
             rc = atrium_cli_fail(&e);
         else
             printf("Password of %s changed.\n", pos[0]);
@@ -240,6 +246,8 @@ int atrium_cmd_user(int argc, char **argv)
         {"list", user_list, "List the users of a tenant."},
         {"show", user_show, "Show one user, by id or userPrincipalName."},
         {"set-password", user_set_password, "Set a user's password."},
+        {"import", atrium_cmd_user_import, "Create users in bulk from a CSV file."},
+        {"export", atrium_cmd_user_export, "Write a tenant's users as CSV (no passwords)."},
         {0},
     };
     return atrium_cli_dispatch("user", verbs, argc, argv);
