@@ -15,7 +15,7 @@ struct command {
 static const struct command commands[] = {
     {"serve", atrium_cmd_serve, "Run the HTTPS server."},
     {"tenant", atrium_cmd_tenant, "Create, list and show tenants."},
-    {"user", atrium_cmd_user, "Create, list and show users; set passwords."},
+    {"user", atrium_cmd_user, "Create, list, show, import and export users; set passwords."},
     {"key", atrium_cmd_key, "Rotate and list token signing keys."},
     {"migrate", atrium_cmd_migrate, "Apply pending store migrations."},
     {0},

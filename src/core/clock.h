@@ -16,5 +16,11 @@ int64_t atrium_now(void);
 int64_t atrium_monotonic_ms(void);
 /* Format t (Unix seconds, UTC) as ISO 8601 "YYYY-MM-DDTHH:MM:SSZ". */
 void atrium_iso8601(int64_t t, char out[ATRIUM_ISO8601_LEN + 1]);
+/*
+ * Parse "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)" (RFC 3339; the
+ * fraction is dropped) into Unix seconds. -1 (ATRIUM_EINVAL) when malformed
+ * or out of range (years 1970-9999).
+ */
+int atrium_iso8601_parse(const char *s, int64_t *ret);
 /* Shift atrium_now() by delta seconds (tests only). */
 void atrium_clock_set_offset(int64_t delta);

@@ -17,6 +17,7 @@
 #include "core/str.h"
 #include "core/xalloc.h"
 #include "graph/apps_priv.h"
+#include "graph/audit.h"
 #include "graph/authz.h"
 
 #define PASSWORD_NAME_MAX 256
@@ -138,8 +139,29 @@ static int password_request(const json_t *body, struct atrium_app_password *p,
     return 0;
 }
 
+/* "Update application – Certificates and secrets management": key metadata, never the secret. */
+static int audit_secrets(struct atrium_store *s, const struct atrium_principal *who,
+                         const struct atrium_application *a, const char *key_id, const char *name,
+                         bool added, struct atrium_errinfo *e)
+{
+    AUTO_FREE char *key = xasprintf("[KeyIdentifier=%s,KeyType=Password,KeyUsage=Verify,"
+                                    "DisplayName=%s]",
+                                    key_id, name ? name : "");
+    const struct atrium_audit_change changes[] = {
+        {"KeyDescription", added ? NULL : key, added ? key : NULL}};
+    const struct atrium_audit_target target = {.id = a->id,
+                                               .display_name = a->display_name,
+                                               .type = "Application",
+                                               .changes = changes,
+                                               .change_count = 1};
+    return atrium_audit_one_by(s, a->tenant_id, who, ATRIUM_AUDIT_CAT_APP,
+                               "Update application \u2013 Certificates and secrets management",
+                               "Update", &target, e);
+}
+
 /* Count the app's secrets and insert p, under the write lock. */
-static int insert_password(struct atrium_store *s, const char *tenant_id,
+static int insert_password(struct atrium_store *s, const struct atrium_principal *who,
+                           const struct atrium_application *a, const char *tenant_id,
                            const struct atrium_app_password *p, struct atrium_errinfo *e)
 {
     struct atrium_app_password_list l = {0};
@@ -156,6 +178,8 @@ static int insert_password(struct atrium_store *s, const char *tenant_id,
     atrium_app_password_list_release(&l);
     if (r == 0 && (r = s->oauth->app_password_insert(s, tenant_id, p)) < 0)
         r = atrium_graph_store_fail(e, r);
+    if (r == 0)
+        r = audit_secrets(s, who, a, p->key_id, p->display_name, true, e);
     return atrium_graph_txn_end(s, r, e);
 }
 
@@ -187,7 +211,7 @@ int atrium_graph_app_add_password(struct atrium_store *s, const struct atrium_se
         atrium_uuid_v4(p.key_id);
         memcpy(p.app_object_id, a.id, sizeof(p.app_object_id));
         p.hint = xstrdup(hint);
-        r = insert_password(s, tenant_id, &p, e);
+        r = insert_password(s, who, &a, tenant_id, &p, e);
     }
     atrium_application_release(&a);
     if (r < 0) {
@@ -218,11 +242,18 @@ int atrium_graph_app_remove_password(struct atrium_store *s, const char *tenant_
         r = atrium_json_get_string(body, "keyId", true, ATRIUM_UUID_LEN + 8, "", &key_text, e);
     if (r == 0)
         r = atrium_graph_id(key_text, "keyId", key_id, e);
-    if (r == 0 && (r = s->oauth->app_password_delete(s, tenant_id, a.id, key_id)) < 0)
-        r = r == ATRIUM_ENOTFOUND
-                ? atrium_err(e, r, "keyId", "No password credential with keyId '%s' exists.",
-                             key_id)
-                : atrium_graph_store_fail(e, r);
+    if (r == 0 && (r = atrium_store_begin(s)) < 0)
+        r = atrium_graph_store_fail(e, r);
+    else if (r == 0) {
+        if ((r = s->oauth->app_password_delete(s, tenant_id, a.id, key_id)) < 0)
+            r = r == ATRIUM_ENOTFOUND
+                    ? atrium_err(e, r, "keyId", "No password credential with keyId '%s' exists.",
+                                 key_id)
+                    : atrium_graph_store_fail(e, r);
+        if (r == 0)
+            r = audit_secrets(s, who, &a, key_id, NULL, false, e);
+        r = atrium_graph_txn_end(s, r, e);
+    }
     atrium_application_release(&a);
     return r;
 }

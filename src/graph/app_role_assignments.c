@@ -17,6 +17,7 @@
 #include "core/str.h"
 #include "core/xalloc.h"
 #include "graph/apps_priv.h"
+#include "graph/audit.h"
 #include "graph/authz.h"
 #include "store/store_builtin.h"
 
@@ -139,6 +140,74 @@ static int check_role(struct atrium_store *s, const char *tenant_id,
     return 0;
 }
 
+/* Entra's activity name for an assignment to (or from) a principal of type. */
+static const char *assignment_activity(const char *type, bool added)
+{
+    if (strcmp(type, "User") == 0)
+        return added ? "Add app role assignment grant to user"
+                     : "Remove app role assignment from user";
+    if (strcmp(type, "Group") == 0)
+        return added ? "Add app role assignment to group" : "Remove app role assignment from group";
+    return added ? "Add app role assignment to service principal"
+                 : "Remove app role assignment from service principal";
+}
+
+/* The audit entry of an assignment: the principal (with the role) and the resource. */
+static int audit_assignment(struct atrium_store *s, const struct atrium_principal *who,
+                            const struct atrium_service_principal *resource,
+                            const struct atrium_app_role_assignment *a, bool added,
+                            struct atrium_errinfo *e)
+{
+    const char *type = "ServicePrincipal";
+    AUTO_FREE char *name = NULL;
+    int r = principal_kind(s, resource->tenant_id, a->principal_id, &type, &name);
+    if (r < 0 && r != ATRIUM_ENOTFOUND)
+        return atrium_graph_store_fail(e, r);
+    const struct atrium_audit_change changes[] = {
+        {"AppRole.Id", added ? NULL : a->app_role_id, added ? a->app_role_id : NULL},
+        {"AppRoleAssignment.Id", added ? NULL : a->id, added ? a->id : NULL},
+        {"ServicePrincipal.ObjectID", NULL, resource->id},
+        {"ServicePrincipal.AppId", NULL, resource->app_id},
+    };
+    const struct atrium_audit_target targets[] = {
+        {.id = a->principal_id,
+         .display_name = name,
+         .type = type,
+         .changes = changes,
+         .change_count = 4},
+        {.id = resource->id, .display_name = resource->display_name, .type = "ServicePrincipal"},
+    };
+    const struct atrium_audit_event ev = {.category = ATRIUM_AUDIT_CAT_APP,
+                                          .activity = assignment_activity(type, added),
+                                          .operation_type = added ? "Assign" : "Unassign",
+                                          .targets = targets,
+                                          .target_count = 2};
+    r = atrium_audit_record_by(s, resource->tenant_id, who, &ev);
+    if (r < 0)
+        return atrium_err(e, r, "", "The audit log could not be written; nothing was changed.");
+    return 0;
+}
+
+/* Insert a with its audit entry in one transaction. */
+static int insert_assignment(struct atrium_store *s, const struct atrium_principal *who,
+                             const struct atrium_service_principal *resource,
+                             const struct atrium_app_role_assignment *a, struct atrium_errinfo *e)
+{
+    int r = atrium_store_begin(s);
+    if (r < 0)
+        return atrium_graph_store_fail(e, r);
+    r = s->oauth->app_role_assignment_insert(s, a->tenant_id, a);
+    if (r == ATRIUM_ECONFLICT)
+        atrium_err(e, r, "appRoleId", "Permission being assigned already exists on the object.");
+    else if (r == ATRIUM_ENOTFOUND)
+        atrium_graph_not_found(e, a->principal_id);
+    else if (r < 0)
+        atrium_graph_store_fail(e, r);
+    if (r == 0)
+        r = audit_assignment(s, who, resource, a, true, e);
+    return atrium_graph_txn_end(s, r, e);
+}
+
 int atrium_graph_assignment_create(struct atrium_store *s, const char *tenant_id,
                                    const struct atrium_principal *who, const char *resource_id,
                                    const json_t *body, struct atrium_app_role_assignment *ret,
@@ -159,14 +228,7 @@ int atrium_graph_assignment_create(struct atrium_store *s, const char *tenant_id
         atrium_uuid_v4(a.id);
         snprintf(a.tenant_id, sizeof(a.tenant_id), "%s", tenant_id);
         a.created = atrium_now();
-        r = s->oauth->app_role_assignment_insert(s, tenant_id, &a);
-        if (r == ATRIUM_ECONFLICT)
-            atrium_err(e, r, "appRoleId",
-                       "Permission being assigned already exists on the object.");
-        else if (r == ATRIUM_ENOTFOUND)
-            atrium_graph_not_found(e, a.principal_id);
-        else if (r < 0)
-            atrium_graph_store_fail(e, r);
+        r = insert_assignment(s, who, &resource, &a, e);
     }
     atrium_service_principal_release(&resource);
     if (r == 0)
@@ -204,13 +266,22 @@ int atrium_graph_assignment_delete(struct atrium_store *s, const char *tenant_id
         r = atrium_graph_id(assignment_id, "id", aid, e);
     if (r == 0 && (r = s->oauth->app_role_assignments_of_resource(s, tenant_id, sp.id, &l)) < 0)
         atrium_graph_store_fail(e, r);
-    bool found = false;
+    const struct atrium_app_role_assignment *found = NULL;
     for (size_t i = 0; r == 0 && i < l.count && !found; i++)
-        found = strcmp(l.items[i].id, aid) == 0;
+        if (strcmp(l.items[i].id, aid) == 0)
+            found = &l.items[i];
     if (r == 0 && !found)
         r = atrium_graph_not_found(e, aid);
-    if (r == 0 && (r = s->oauth->app_role_assignment_delete(s, tenant_id, aid)) < 0)
-        r = r == ATRIUM_ENOTFOUND ? atrium_graph_not_found(e, aid) : atrium_graph_store_fail(e, r);
+    if (r == 0 && (r = atrium_store_begin(s)) < 0)
+        r = atrium_graph_store_fail(e, r);
+    else if (r == 0) {
+        if ((r = s->oauth->app_role_assignment_delete(s, tenant_id, aid)) < 0)
+            r = r == ATRIUM_ENOTFOUND ? atrium_graph_not_found(e, aid)
+                                      : atrium_graph_store_fail(e, r);
+        if (r == 0)
+            r = audit_assignment(s, who, &sp, found, false, e);
+        r = atrium_graph_txn_end(s, r, e);
+    }
     atrium_app_role_assignment_list_release(&l);
     atrium_service_principal_release(&sp);
     return r;

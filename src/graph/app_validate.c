@@ -14,6 +14,7 @@
 #include "core/rand.h"
 #include "core/str.h"
 #include "core/xalloc.h"
+#include "model/group_claims.h"
 
 #define TEXT_MAX 1024
 #define NAME_MAX_LEN 256
@@ -409,6 +410,20 @@ static int check_rra(const json_t *v, const char *field, struct atrium_errinfo *
     return check_array(v, RRA_MAX, check_rra_item, field, e);
 }
 
+/* groupMembershipClaims: null, or "None", "SecurityGroup", "DirectoryRole",
+ * "ApplicationGroup", "All" or a comma-separated combination (model/group_claims.h). */
+static int check_group_claims(const json_t *v, const char *field, struct atrium_errinfo *e)
+{
+    unsigned bits;
+    if (json_is_null(v))
+        return 0;
+    if (!json_is_string(v) || atrium_group_claims_parse(json_string_value(v), &bits) < 0)
+        return bad(e, field,
+                   "must be null, \"None\", \"SecurityGroup\", \"DirectoryRole\", "
+                   "\"ApplicationGroup\" or \"All\"");
+    return 0;
+}
+
 /* --- merging a body into the definition ----------------------------------- */
 
 static const char *const read_only[] = {"id",
@@ -437,6 +452,7 @@ static const struct {
     {"appRoles", check_app_roles, false},
     {"api", check_api, true},
     {"requiredResourceAccess", check_rra, false},
+    {"groupMembershipClaims", check_group_claims, false},
 };
 
 /* Lowercase a GUID string member in place. */

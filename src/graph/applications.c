@@ -15,6 +15,7 @@
 #include "core/str.h"
 #include "core/xalloc.h"
 #include "graph/apps_priv.h"
+#include "graph/audit.h"
 #include "graph/authz.h"
 
 #define LIST_PAGE 200
@@ -115,7 +116,37 @@ static int home_sp(const struct atrium_application *a, const json_t *def,
     return 0;
 }
 
-static int insert_app(struct atrium_store *s, const struct atrium_application *a, const json_t *def,
+/* "Add application" and "Add service principal" for a new application and its principal. */
+static int audit_app_added(struct atrium_store *s, const struct atrium_principal *who,
+                           const struct atrium_application *a,
+                           const struct atrium_service_principal *sp, struct atrium_errinfo *e)
+{
+    const struct atrium_audit_change app_changes[] = {
+        {"AppId", NULL, a->app_id},
+        {"DisplayName", NULL, a->display_name},
+        {"SignInAudience", NULL, a->sign_in_audience},
+    };
+    const struct atrium_audit_target app = {.id = a->id,
+                                            .display_name = a->display_name,
+                                            .type = "Application",
+                                            .changes = app_changes,
+                                            .change_count = 3};
+    const struct atrium_audit_change sp_changes[] = {{"AppId", NULL, a->app_id}};
+    const struct atrium_audit_target sp_target = {.id = sp->id,
+                                                  .display_name = sp->display_name,
+                                                  .type = "ServicePrincipal",
+                                                  .changes = sp_changes,
+                                                  .change_count = 1};
+    int r = atrium_audit_one_by(s, a->tenant_id, who, ATRIUM_AUDIT_CAT_APP, "Add application",
+                                "Add", &app, e);
+    if (r == 0)
+        r = atrium_audit_one_by(s, a->tenant_id, who, ATRIUM_AUDIT_CAT_APP, "Add service principal",
+                                "Add", &sp_target, e);
+    return r;
+}
+
+static int insert_app(struct atrium_store *s, const struct atrium_principal *who,
+                      const struct atrium_application *a, const json_t *def,
                       struct atrium_errinfo *e)
 {
     struct atrium_service_principal sp;
@@ -133,6 +164,8 @@ static int insert_app(struct atrium_store *s, const struct atrium_application *a
                 : atrium_graph_store_fail(e, r);
     if (r == 0 && (r = s->oauth->sp_insert(s, a->tenant_id, &sp)) < 0)
         r = atrium_graph_store_fail(e, r);
+    if (r == 0)
+        r = audit_app_added(s, who, a, &sp, e);
     atrium_service_principal_release(&sp);
     return atrium_graph_txn_end(s, r, e);
 }
@@ -160,7 +193,7 @@ int atrium_graph_app_create(struct atrium_store *s, const char *tenant_id,
         a.sign_in_audience =
             xstrdup(cols.sign_in_audience ? cols.sign_in_audience : ATRIUM_SIGN_IN_AUDIENCE_MY_ORG);
         a.created = atrium_now();
-        r = insert_app(s, &a, def, e);
+        r = insert_app(s, who, &a, def, e);
     }
     json_decref(def);
     if (r < 0) {
@@ -338,8 +371,32 @@ static int apply_patch(struct atrium_application *a, const json_t *body, json_t 
 }
 
 /* Read, merge, check and write under the write lock, so concurrent PATCHes do not lose updates. */
-static int update_locked(struct atrium_store *s, const char *tenant_id, const char *id,
-                         const json_t *body, struct atrium_errinfo *e)
+/* "Update application": the properties the body set (string values only). */
+static int audit_app_updated(struct atrium_store *s, const struct atrium_principal *who,
+                             const struct atrium_application *a, const json_t *body,
+                             struct atrium_errinfo *e)
+{
+    struct atrium_audit_change changes[ATRIUM_AUDIT_CHANGES_MAX];
+    size_t n = 0;
+    const char *key;
+    json_t *value;
+    json_object_foreach((json_t *)body, key, value)
+    {
+        if (n < ATRIUM_AUDIT_CHANGES_MAX)
+            changes[n++] = (struct atrium_audit_change){key, NULL, json_string_value(value)};
+    }
+    const struct atrium_audit_target target = {.id = a->id,
+                                               .display_name = a->display_name,
+                                               .type = "Application",
+                                               .changes = changes,
+                                               .change_count = n};
+    return atrium_audit_one_by(s, a->tenant_id, who, ATRIUM_AUDIT_CAT_APP, "Update application",
+                               "Update", &target, e);
+}
+
+static int update_locked(struct atrium_store *s, const struct atrium_principal *who,
+                         const char *tenant_id, const char *id, const json_t *body,
+                         struct atrium_errinfo *e)
 {
     struct atrium_application a = {0};
     json_t *def = NULL;
@@ -352,6 +409,8 @@ static int update_locked(struct atrium_store *s, const char *tenant_id, const ch
         r = r == ATRIUM_ENOTFOUND ? atrium_graph_not_found(e, a.id) : atrium_graph_store_fail(e, r);
     if (r == 0)
         r = sync_home_sp(s, &a, def, e);
+    if (r == 0)
+        r = audit_app_updated(s, who, &a, body, e);
     json_decref(def);
     atrium_application_release(&a);
     return r;
@@ -366,7 +425,7 @@ int atrium_graph_app_update(struct atrium_store *s, const char *tenant_id,
         return r;
     if ((r = atrium_store_begin(s)) < 0)
         return atrium_graph_store_fail(e, r);
-    return atrium_graph_txn_end(s, update_locked(s, tenant_id, id, body, e), e);
+    return atrium_graph_txn_end(s, update_locked(s, who, tenant_id, id, body, e), e);
 }
 
 int atrium_graph_app_delete(struct atrium_store *s, const char *tenant_id,
@@ -379,8 +438,26 @@ int atrium_graph_app_delete(struct atrium_store *s, const char *tenant_id,
         r = atrium_graph_id(id, "id", oid, e);
     if (r < 0)
         return r;
-    r = s->oauth->app_delete(s, tenant_id, oid);
+    struct atrium_application a = {0};
+    if ((r = atrium_store_begin(s)) < 0)
+        return atrium_graph_store_fail(e, r);
+    r = s->oauth->app_get(s, tenant_id, oid, &a);
+    if (r == 0)
+        r = s->oauth->app_delete(s, tenant_id, oid);
     if (r == ATRIUM_ENOTFOUND)
-        return atrium_graph_not_found(e, oid);
-    return r < 0 ? atrium_graph_store_fail(e, r) : 0;
+        r = atrium_graph_not_found(e, oid);
+    else if (r < 0)
+        r = atrium_graph_store_fail(e, r);
+    if (r == 0) {
+        const struct atrium_audit_change changes[] = {{"AppId", a.app_id, NULL}};
+        const struct atrium_audit_target target = {.id = a.id,
+                                                   .display_name = a.display_name,
+                                                   .type = "Application",
+                                                   .changes = changes,
+                                                   .change_count = 1};
+        r = atrium_audit_one_by(s, tenant_id, who, ATRIUM_AUDIT_CAT_APP, "Delete application",
+                                "Delete", &target, e);
+    }
+    atrium_application_release(&a);
+    return atrium_graph_txn_end(s, r, e);
 }

@@ -17,6 +17,7 @@
 #include "model/user.h"
 #include "store/store.h"
 
+struct atrium_audit_actor;
 struct atrium_errinfo;
 struct atrium_pwhasher;
 
@@ -62,6 +63,16 @@ int atrium_signup_request_from_json(const json_t *body, struct atrium_signup_req
 int atrium_tenant_signup(struct atrium_store *s, const struct atrium_directory_config *cfg,
                          const struct atrium_signup_request *req, struct atrium_signup_result *ret,
                          struct atrium_errinfo *e);
+/*
+ * The same, recording in the new tenant's audit log (same transaction)
+ * "Create company", "Add user" and "Add member to role" by actor (graph/
+ * audit.h; borrowed). atrium_tenant_signup records them as the
+ * self-service sign-up.
+ */
+int atrium_tenant_signup_as(struct atrium_store *s, const struct atrium_directory_config *cfg,
+                            const struct atrium_audit_actor *actor,
+                            const struct atrium_signup_request *req,
+                            struct atrium_signup_result *ret, struct atrium_errinfo *e);
 
 /* Is "<prefix>.<suffix>" free? EINVAL for a malformed prefix. *ret_domain: heap, caller owns. */
 int atrium_domain_prefix_available(struct atrium_store *s,
@@ -103,3 +114,46 @@ int atrium_user_find(struct atrium_store *s, const char *tenant_id, const char *
 int atrium_user_set_password(struct atrium_store *s, const struct atrium_directory_config *cfg,
                              const char *tenant_id, const char *id_or_upn, const char *password,
                              bool force_change, struct atrium_errinfo *e);
+
+/*
+ * The steps of atrium_user_create, for callers that hash elsewhere (the
+ * bulk import hashes on worker threads) or audit in the same transaction:
+ * check is every rule of the API (no write); build makes the user record
+ * (fresh id, password_hash consumed); insert stores it (ECONFLICT naming
+ * userPrincipalName).
+ */
+int atrium_user_create_check(struct atrium_store *s, const struct atrium_directory_config *cfg,
+                             const char *tenant_id, const struct atrium_user_create_request *req,
+                             struct atrium_errinfo *e);
+void atrium_user_build(const char *tenant_id, const struct atrium_user_create_request *req,
+                       char *password_hash, struct atrium_user *ret);
+int atrium_user_insert(struct atrium_store *s, const char *tenant_id, const struct atrium_user *u,
+                       struct atrium_errinfo *e);
+/* The checks and hashing of atrium_user_set_password: the user and the new hash (caller frees). */
+int atrium_user_password_prepare(struct atrium_store *s, const struct atrium_directory_config *cfg,
+                                 const char *tenant_id, const char *id_or_upn, const char *password,
+                                 struct atrium_user *ret_user, char **ret_hash,
+                                 struct atrium_errinfo *e);
+
+/*
+ * Audited variants (audit_users.c): the change and its audit entry ("Add
+ * user"; "Reset user password", recording the property names only, and
+ * revoking the user's refresh tokens) by actor commit in one transaction.
+ * The plain functions above write no audit entry: callers that change the
+ * directory use these (or audit in their own transaction).
+ */
+int atrium_user_create_as(struct atrium_store *s, const struct atrium_directory_config *cfg,
+                          const struct atrium_audit_actor *actor, const char *tenant_id,
+                          const struct atrium_user_create_request *req, struct atrium_user *ret,
+                          struct atrium_errinfo *e);
+int atrium_user_set_password_as(struct atrium_store *s, const struct atrium_directory_config *cfg,
+                                const struct atrium_audit_actor *actor, const char *tenant_id,
+                                const char *id_or_upn, const char *password, bool force_change,
+                                struct atrium_errinfo *e);
+/*
+ * Record "Add user" for u by actor (no transaction of its own): the target
+ * with its properties, never the password. For callers that insert users
+ * themselves inside their transaction (sign-up, bulk import).
+ */
+int atrium_audit_user_added(struct atrium_store *s, const struct atrium_audit_actor *actor,
+                            const struct atrium_user *u);

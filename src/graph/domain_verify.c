@@ -142,8 +142,9 @@ static int verify_subdomains(struct atrium_store *s, const char *tenant_id, cons
     return rc;
 }
 
-static int verify_locked(struct atrium_store *s, const char *tenant_id, const char *name,
-                         struct atrium_domain *ret, struct atrium_errinfo *e)
+static int verify_locked(struct atrium_store *s, const struct atrium_principal *p,
+                         const char *tenant_id, const char *name, struct atrium_domain *ret,
+                         struct atrium_errinfo *e)
 {
     int rc = atrium_domain_check_owner(s, tenant_id, name, NULL, e);
     if (rc < 0)
@@ -153,6 +154,9 @@ static int verify_locked(struct atrium_store *s, const char *tenant_id, const ch
         return atrium_domain_taken(e, name);
     if (rc == 0)
         rc = verify_subdomains(s, tenant_id, name);
+    if (rc == 0 &&
+        (rc = atrium_domain_audit(s, tenant_id, p, name, "Verify domain", "Update", NULL, e)) < 0)
+        return rc;
     if (rc == 0 || rc == ATRIUM_ENOTFOUND) /* ENOTFOUND: deleted meanwhile, a 404 */
         return atrium_domain_load(s, tenant_id, name, ret, e);
     return atrium_domain_store_fail(e, rc);
@@ -174,12 +178,14 @@ int atrium_graph_domain_verify(struct atrium_store *s, const char *tenant_id,
     }
     if (rc == 0)
         rc = atrium_domain_check_owner(s, tenant_id, d.name, &parent_verified, e);
-    if (rc == 0 && !parent_verified)
-        rc = dns_check(&d, dns_server, e);
+    if (rc == 0 && !parent_verified && (rc = dns_check(&d, dns_server, e)) == ATRIUM_EINVAL)
+        atrium_domain_audit(s, tenant_id, p, d.name, "Verify domain", "Update",
+                            e && e->message[0] ? e->message : "The DNS record was not found.",
+                            NULL);
     if (rc == 0 && (rc = atrium_store_begin(s)) < 0)
         rc = atrium_domain_store_fail(e, rc);
     else if (rc == 0)
-        rc = atrium_domain_txn_end(s, verify_locked(s, tenant_id, d.name, ret, e), e);
+        rc = atrium_domain_txn_end(s, verify_locked(s, p, tenant_id, d.name, ret, e), e);
     atrium_domain_release(&d);
     return rc;
 }

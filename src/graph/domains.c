@@ -16,6 +16,7 @@
 #include "core/rand.h"
 #include "core/str.h"
 #include "core/xalloc.h"
+#include "graph/audit.h"
 #include "graph/authz.h"
 #include "graph/domains_priv.h"
 #include "model/directory_role.h"
@@ -187,8 +188,28 @@ static char *new_code(void)
 }
 
 /* Inside the transaction: checks, then the insert. */
-static int add_locked(struct atrium_store *s, const char *tenant_id, const char *name,
-                      struct atrium_domain *ret, struct atrium_errinfo *e)
+int atrium_domain_audit(struct atrium_store *s, const char *tenant_id,
+                        const struct atrium_principal *p, const char *name, const char *activity,
+                        const char *operation_type, const char *failure_reason,
+                        struct atrium_errinfo *e)
+{
+    const struct atrium_audit_target target = {.id = name, .display_name = name, .type = "Domain"};
+    const struct atrium_audit_event ev = {.category = ATRIUM_AUDIT_CAT_DIRECTORY,
+                                          .activity = activity,
+                                          .operation_type = operation_type,
+                                          .failure = failure_reason != NULL,
+                                          .result_reason = failure_reason,
+                                          .targets = &target,
+                                          .target_count = 1};
+    int rc = atrium_audit_record_by(s, tenant_id, p, &ev);
+    if (rc < 0)
+        return atrium_err(e, rc, "", "The audit log could not be written; nothing was changed.");
+    return 0;
+}
+
+static int add_locked(struct atrium_store *s, const struct atrium_principal *p,
+                      const char *tenant_id, const char *name, struct atrium_domain *ret,
+                      struct atrium_errinfo *e)
 {
     struct atrium_domain_list all = {0};
     int rc = atrium_domain_check_owner(s, tenant_id, name, NULL, e);
@@ -212,6 +233,11 @@ static int add_locked(struct atrium_store *s, const char *tenant_id, const char 
                               name);
         return atrium_domain_store_fail(e, rc);
     }
+    rc = atrium_domain_audit(s, tenant_id, p, d.name, "Add unverified domain", "Add", NULL, e);
+    if (rc < 0) {
+        atrium_domain_release(&d);
+        return rc;
+    }
     *ret = d;
     return 0;
 }
@@ -228,7 +254,7 @@ int atrium_graph_domain_add(struct atrium_store *s, const struct atrium_director
         return rc;
     if ((rc = atrium_store_begin(s)) < 0)
         return atrium_domain_store_fail(e, rc);
-    return atrium_domain_txn_end(s, add_locked(s, tenant_id, name, ret, e), e);
+    return atrium_domain_txn_end(s, add_locked(s, p, tenant_id, name, ret, e), e);
 }
 
 /* --- list, get ------------------------------------------------------------------- */
@@ -253,8 +279,8 @@ int atrium_graph_domain_get(struct atrium_store *s, const char *tenant_id,
 
 /* --- PATCH ----------------------------------------------------------------------- */
 
-static int update_locked(struct atrium_store *s, const char *tenant_id, const char *id,
-                         struct atrium_errinfo *e)
+static int update_locked(struct atrium_store *s, const struct atrium_principal *p,
+                         const char *tenant_id, const char *id, struct atrium_errinfo *e)
 {
     struct atrium_domain d = {0};
     int rc = atrium_domain_load(s, tenant_id, id, &d, e);
@@ -264,6 +290,8 @@ static int update_locked(struct atrium_store *s, const char *tenant_id, const ch
                         d.name);
     if (rc == 0 && (rc = s->ops->domain_set_default(s, tenant_id, d.name)) < 0)
         rc = atrium_domain_store_fail(e, rc);
+    if (rc == 0)
+        rc = atrium_domain_audit(s, tenant_id, p, d.name, "Set default domain", "Update", NULL, e);
     atrium_domain_release(&d);
     return rc;
 }
@@ -293,7 +321,7 @@ int atrium_graph_domain_update(struct atrium_store *s, const char *tenant_id,
     }
     if ((rc = atrium_store_begin(s)) < 0)
         return atrium_domain_store_fail(e, rc);
-    return atrium_domain_txn_end(s, update_locked(s, tenant_id, id, e), e);
+    return atrium_domain_txn_end(s, update_locked(s, p, tenant_id, id, e), e);
 }
 
 /* --- DELETE ---------------------------------------------------------------------- */
@@ -321,8 +349,9 @@ char *atrium_graph_domain_usage_message(const char *name, const struct atrium_do
     return out;
 }
 
-static int delete_locked(struct atrium_store *s, const char *tenant_id, const char *id,
-                         struct atrium_domain_usage *usage, struct atrium_errinfo *e)
+static int delete_locked(struct atrium_store *s, const struct atrium_principal *p,
+                         const char *tenant_id, const char *id, struct atrium_domain_usage *usage,
+                         struct atrium_errinfo *e)
 {
     struct atrium_domain d = {0};
     int rc = atrium_domain_load(s, tenant_id, id, &d, e);
@@ -343,6 +372,11 @@ static int delete_locked(struct atrium_store *s, const char *tenant_id, const ch
     }
     if (rc == 0 && (rc = s->ops->domain_delete(s, tenant_id, d.name)) < 0)
         rc = atrium_domain_store_fail(e, rc);
+    if (rc == 0)
+        rc = atrium_domain_audit(s, tenant_id, p, d.name,
+                                 d.is_verified ? "Remove verified domain"
+                                               : "Remove unverified domain",
+                                 "Delete", NULL, e);
     atrium_domain_release(&d);
     return rc;
 }
@@ -357,7 +391,7 @@ int atrium_graph_domain_delete(struct atrium_store *s, const char *tenant_id,
         return rc;
     if ((rc = atrium_store_begin(s)) < 0)
         return atrium_domain_store_fail(e, rc);
-    rc = atrium_domain_txn_end(s, delete_locked(s, tenant_id, id, &usage, e), e);
+    rc = atrium_domain_txn_end(s, delete_locked(s, p, tenant_id, id, &usage, e), e);
     if (ret_usage)
         *ret_usage = usage;
     else

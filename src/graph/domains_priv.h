@@ -38,3 +38,13 @@ int atrium_domain_store_fail(struct atrium_errinfo *e, int rc);
 
 /* Commit when rc is 0, else roll back; returns rc or the commit's failure. */
 int atrium_domain_txn_end(struct atrium_store *s, int rc, struct atrium_errinfo *e);
+
+/*
+ * Record a domain change (category DirectoryManagement, target type
+ * "Domain") by the Graph caller p; failure and reason (NULL when it
+ * succeeded) mark a refused change. e is filled only when recording fails.
+ */
+int atrium_domain_audit(struct atrium_store *s, const char *tenant_id,
+                        const struct atrium_principal *p, const char *name, const char *activity,
+                        const char *operation_type, const char *failure_reason,
+                        struct atrium_errinfo *e);

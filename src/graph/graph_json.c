@@ -32,7 +32,7 @@ json_t *atrium_graph_password_to_json(const struct atrium_app_password *p, const
 
 static json_t *app_defaults(void)
 {
-    return json_pack(
+    json_t *d = json_pack(
         "{s:n, s:n, s:[], s:n, s:[], s:{s:[], s:n, s:n, s:{s:b, s:b}}, s:{s:[]}, s:{s:[]}, s:[], "
         "s:{s:n, s:n, s:[], s:[], s:[]}, s:[], s:[]}",
         "description", "notes", "tags", "isFallbackPublicClient", "identifierUris", "web",
@@ -41,6 +41,8 @@ static json_t *app_defaults(void)
         "publicClient", "redirectUris", "appRoles", "api", "requestedAccessTokenVersion",
         "acceptMappedClaims", "knownClientApplications", "oauth2PermissionScopes",
         "preAuthorizedApplications", "requiredResourceAccess", "keyCredentials");
+    json_object_set_new(d, "groupMembershipClaims", json_null());
+    return d;
 }
 
 /* Fill the members of an appRole or permission scope the client left out. */

@@ -20,6 +20,7 @@
 #include "core/str.h"
 #include "core/xalloc.h"
 #include "graph/apps_priv.h"
+#include "graph/audit.h"
 #include "graph/authz.h"
 #include "store/store_builtin.h"
 
@@ -197,6 +198,61 @@ static int grant_request(struct atrium_store *s, const char *tenant_id, const js
     return r;
 }
 
+/* The audit entry of a delegated grant: client and resource principals, scope before and after. */
+static int audit_grant(struct atrium_store *s, const struct atrium_principal *who,
+                       const struct atrium_oauth2_grant *g, const char *activity, const char *op,
+                       const char *old_scope, const char *new_scope, struct atrium_errinfo *e)
+{
+    struct atrium_service_principal client = {0}, resource = {0};
+    s->oauth->sp_get(s, g->tenant_id, g->client_id, &client);
+    s->oauth->sp_get(s, g->tenant_id, g->resource_id, &resource);
+    const struct atrium_audit_change changes[] = {
+        {"DelegatedPermissionGrant.Scope", old_scope, new_scope},
+        {"DelegatedPermissionGrant.ConsentType", NULL, g->consent_type},
+        {"DelegatedPermissionGrant.PrincipalId", NULL, g->principal_id[0] ? g->principal_id : NULL},
+    };
+    const struct atrium_audit_target targets[] = {
+        {.id = g->client_id,
+         .display_name = client.display_name,
+         .type = "ServicePrincipal",
+         .changes = changes,
+         .change_count = 3},
+        {.id = g->resource_id, .display_name = resource.display_name, .type = "ServicePrincipal"},
+    };
+    const struct atrium_audit_event ev = {.category = ATRIUM_AUDIT_CAT_APP,
+                                          .activity = activity,
+                                          .operation_type = op,
+                                          .targets = targets,
+                                          .target_count = 2};
+    int r = atrium_audit_record_by(s, g->tenant_id, who, &ev);
+    atrium_service_principal_release(&client);
+    atrium_service_principal_release(&resource);
+    if (r < 0)
+        return atrium_err(e, r, "", "The audit log could not be written; nothing was changed.");
+    return 0;
+}
+
+/* Insert g with its audit entry in one transaction. */
+static int insert_grant(struct atrium_store *s, const struct atrium_principal *who,
+                        const struct atrium_oauth2_grant *g, struct atrium_errinfo *e)
+{
+    int r = atrium_store_begin(s);
+    if (r < 0)
+        return atrium_graph_store_fail(e, r);
+    r = s->oauth->grant_insert(s, g->tenant_id, g);
+    if (r == ATRIUM_ECONFLICT)
+        atrium_err(e, r, "clientId",
+                   "A permission grant for this client, resource and principal already "
+                   "exists; update its scope instead.");
+    else if (r == ATRIUM_ENOTFOUND)
+        atrium_graph_not_found(e, g->client_id);
+    else if (r < 0)
+        atrium_graph_store_fail(e, r);
+    if (r == 0)
+        r = audit_grant(s, who, g, "Add delegated permission grant", "Assign", NULL, g->scope, e);
+    return atrium_graph_txn_end(s, r, e);
+}
+
 int atrium_graph_grant_create(struct atrium_store *s, const char *tenant_id,
                               const struct atrium_principal *who, const json_t *body,
                               struct atrium_oauth2_grant *ret, struct atrium_errinfo *e)
@@ -209,15 +265,7 @@ int atrium_graph_grant_create(struct atrium_store *s, const char *tenant_id,
         atrium_uuid_v4(g.id);
         snprintf(g.tenant_id, sizeof(g.tenant_id), "%s", tenant_id);
         g.created = atrium_now();
-        r = s->oauth->grant_insert(s, tenant_id, &g);
-        if (r == ATRIUM_ECONFLICT)
-            atrium_err(e, r, "clientId",
-                       "A permission grant for this client, resource and principal already "
-                       "exists; update its scope instead.");
-        else if (r == ATRIUM_ENOTFOUND)
-            atrium_graph_not_found(e, g.client_id);
-        else if (r < 0)
-            atrium_graph_store_fail(e, r);
+        r = insert_grant(s, who, &g, e);
     }
     if (r < 0) {
         atrium_oauth2_grant_release(&g);
@@ -270,8 +318,17 @@ int atrium_graph_grant_update(struct atrium_store *s, const char *tenant_id,
         r = body_sp(s, tenant_id, g.resource_id, &rsp, e);
     if (r == 0)
         r = resolve_scopes(s, &rsp, scope, &canon, e);
-    if (r == 0 && (r = s->oauth->grant_update_scope(s, tenant_id, g.id, canon)) < 0)
-        r = r == ATRIUM_ENOTFOUND ? atrium_graph_not_found(e, g.id) : atrium_graph_store_fail(e, r);
+    if (r == 0 && (r = atrium_store_begin(s)) < 0)
+        r = atrium_graph_store_fail(e, r);
+    else if (r == 0) {
+        if ((r = s->oauth->grant_update_scope(s, tenant_id, g.id, canon)) < 0)
+            r = r == ATRIUM_ENOTFOUND ? atrium_graph_not_found(e, g.id)
+                                      : atrium_graph_store_fail(e, r);
+        if (r == 0)
+            r = audit_grant(s, who, &g, "Update delegated permission grant", "Update", g.scope,
+                            canon, e);
+        r = atrium_graph_txn_end(s, r, e);
+    }
     atrium_service_principal_release(&rsp);
     atrium_oauth2_grant_release(&g);
     return r;
@@ -285,8 +342,22 @@ int atrium_graph_grant_delete(struct atrium_store *s, const char *tenant_id,
     int r = atrium_authz_require(who, tenant_id, &atrium_authz_consent_write, e);
     if (r == 0)
         r = atrium_graph_id(id, "id", gid, e);
-    if (r == 0 && (r = s->oauth->grant_delete(s, tenant_id, gid)) < 0)
-        r = r == ATRIUM_ENOTFOUND ? atrium_graph_not_found(e, gid) : atrium_graph_store_fail(e, r);
+    struct atrium_oauth2_grant g = {0};
+    if (r == 0 && (r = atrium_store_begin(s)) < 0)
+        return atrium_graph_store_fail(e, r);
+    if (r == 0) {
+        r = s->oauth->grant_get(s, tenant_id, gid, &g);
+        if (r == 0)
+            r = s->oauth->grant_delete(s, tenant_id, gid);
+        if (r < 0)
+            r = r == ATRIUM_ENOTFOUND ? atrium_graph_not_found(e, gid)
+                                      : atrium_graph_store_fail(e, r);
+        if (r == 0)
+            r = audit_grant(s, who, &g, "Remove delegated permission grant", "Unassign", g.scope,
+                            NULL, e);
+        r = atrium_graph_txn_end(s, r, e);
+    }
+    atrium_oauth2_grant_release(&g);
     return r;
 }
 

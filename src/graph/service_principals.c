@@ -17,6 +17,7 @@
 #include "core/str.h"
 #include "core/xalloc.h"
 #include "graph/apps_priv.h"
+#include "graph/audit.h"
 #include "graph/authz.h"
 #include "model/builtin_apps.h"
 #include "store/store_builtin.h"
@@ -266,6 +267,41 @@ static int create_request(const json_t *body, char app_id[ATRIUM_UUID_LEN + 1], 
     return r;
 }
 
+/* The audit entry of a service principal added or removed. */
+static int audit_sp(struct atrium_store *s, const struct atrium_principal *who,
+                    const struct atrium_service_principal *sp, bool added, struct atrium_errinfo *e)
+{
+    const struct atrium_audit_change changes[] = {
+        {"AppId", added ? NULL : sp->app_id, added ? sp->app_id : NULL},
+        {"AppOwnerOrganizationId", added ? NULL : sp->app_owner_tenant_id,
+         added ? sp->app_owner_tenant_id : NULL},
+    };
+    const struct atrium_audit_target target = {.id = sp->id,
+                                               .display_name = sp->display_name,
+                                               .type = "ServicePrincipal",
+                                               .changes = changes,
+                                               .change_count = 2};
+    return atrium_audit_one_by(s, sp->tenant_id, who, ATRIUM_AUDIT_CAT_APP,
+                               added ? "Add service principal" : "Remove service principal",
+                               added ? "Add" : "Delete", &target, e);
+}
+
+/* Insert sp with its audit entry in one transaction. */
+static int insert_sp(struct atrium_store *s, const struct atrium_principal *who,
+                     const struct atrium_service_principal *sp, struct atrium_errinfo *e)
+{
+    int r = atrium_store_begin(s);
+    if (r < 0)
+        return atrium_graph_store_fail(e, r);
+    if ((r = s->oauth->sp_insert(s, sp->tenant_id, sp)) == ATRIUM_ECONFLICT)
+        atrium_err(e, r, "appId", "A service principal for appId '%s' already exists.", sp->app_id);
+    else if (r < 0)
+        atrium_graph_store_fail(e, r);
+    if (r == 0)
+        r = audit_sp(s, who, sp, true, e);
+    return atrium_graph_txn_end(s, r, e);
+}
+
 int atrium_graph_sp_create(struct atrium_store *s, const char *tenant_id,
                            const struct atrium_principal *who, const json_t *body,
                            struct atrium_service_principal *ret, struct atrium_errinfo *e)
@@ -301,10 +337,7 @@ int atrium_graph_sp_create(struct atrium_store *s, const char *tenant_id,
         sp.display_name = xstrdup(app.display_name);
         sp.account_enabled = enabled;
         sp.created = atrium_now();
-        if ((r = s->oauth->sp_insert(s, tenant_id, &sp)) == ATRIUM_ECONFLICT)
-            atrium_err(e, r, "appId", "A service principal for appId '%s' already exists.", app_id);
-        else if (r < 0)
-            atrium_graph_store_fail(e, r);
+        r = insert_sp(s, who, &sp, e);
     }
     atrium_application_release(&app);
     if (r < 0) {
@@ -325,9 +358,16 @@ int atrium_graph_sp_delete(struct atrium_store *s, const char *tenant_id,
         r = atrium_authz_require(who, tenant_id, &atrium_authz_apps_write, e);
     if (r == 0 && atrium_graph_sp_is_builtin(&sp))
         r = atrium_err(e, ATRIUM_EINVAL, "id", "Built-in service principals cannot be deleted.");
-    if (r == 0 && (r = s->oauth->sp_delete(s, tenant_id, sp.id)) < 0)
-        r = r == ATRIUM_ENOTFOUND ? atrium_graph_not_found(e, sp.id)
-                                  : atrium_graph_store_fail(e, r);
+    if (r == 0 && (r = atrium_store_begin(s)) < 0)
+        r = atrium_graph_store_fail(e, r);
+    else if (r == 0) {
+        if ((r = s->oauth->sp_delete(s, tenant_id, sp.id)) < 0)
+            r = r == ATRIUM_ENOTFOUND ? atrium_graph_not_found(e, sp.id)
+                                      : atrium_graph_store_fail(e, r);
+        if (r == 0)
+            r = audit_sp(s, who, &sp, false, e);
+        r = atrium_graph_txn_end(s, r, e);
+    }
     atrium_service_principal_release(&sp);
     return r;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Self-service tenant sign-up: decode and validate the request, then create
- * the tenant, its initial domain and its first Global Administrator in one
- * store transaction.
+ * the tenant, its initial domain and its first Global Administrator, with
+ * their audit entries, in one store transaction.
  */
 #include "graph/directory.h"
 
@@ -15,6 +15,7 @@
 #include "core/str.h"
 #include "core/xalloc.h"
 #include "crypto/pwhash.h"
+#include "graph/audit.h"
 #include "model/directory_role.h"
 #include "store/store_builtin.h"
 
@@ -134,8 +135,60 @@ static int signup_build(const struct atrium_directory_config *cfg,
     return 0;
 }
 
-static int signup_store(struct atrium_store *s, const struct atrium_signup_result *r,
-                        const struct atrium_domain *domain)
+/* The audit entries of a sign-up: the company, its first user, the role given to that user. */
+static int signup_audit(struct atrium_store *s, const struct atrium_audit_actor *actor,
+                        const struct atrium_signup_result *r)
+{
+    const struct atrium_audit_change company_changes[] = {
+        {"displayName", NULL, r->tenant.display_name},
+        {"countryLetterCode", NULL, r->tenant.country},
+        {"initialDomain", NULL, r->tenant.initial_domain},
+    };
+    const struct atrium_audit_target company = {.id = r->tenant.id,
+                                                .display_name = r->tenant.display_name,
+                                                .type = "Company",
+                                                .changes = company_changes,
+                                                .change_count = 3};
+    const struct atrium_audit_event created = {.category = ATRIUM_AUDIT_CAT_DIRECTORY,
+                                               .activity = "Create company",
+                                               .operation_type = "Add",
+                                               .targets = &company,
+                                               .target_count = 1};
+    const struct atrium_audit_change role_changes[] = {
+        {"Role.DisplayName", NULL, "Global Administrator"},
+        {"Role.TemplateId", NULL, ATRIUM_ROLE_GLOBAL_ADMIN},
+    };
+    const struct atrium_audit_target role_targets[] = {
+        {.id = r->admin.id,
+         .display_name = r->admin.display_name,
+         .type = "User",
+         .user_principal_name = r->admin.upn,
+         .changes = role_changes,
+         .change_count = 2},
+        {.id = ATRIUM_ROLE_GLOBAL_ADMIN, .display_name = "Global Administrator", .type = "Role"},
+    };
+    const struct atrium_audit_event role = {.category = ATRIUM_AUDIT_CAT_ROLE,
+                                            .activity = "Add member to role",
+                                            .operation_type = "Assign",
+                                            .targets = role_targets,
+                                            .target_count = 2};
+    /* The three entries share one correlation id. */
+    char correlation[ATRIUM_UUID_LEN + 1];
+    struct atrium_audit_actor by = *actor;
+    if (!by.correlation_id || !*by.correlation_id) {
+        atrium_uuid_v4(correlation);
+        by.correlation_id = correlation;
+    }
+    int rc = atrium_audit_record(s, r->tenant.id, &by, &created);
+    if (rc == 0)
+        rc = atrium_audit_user_added(s, &by, &r->admin);
+    if (rc == 0)
+        rc = atrium_audit_record(s, r->tenant.id, &by, &role);
+    return rc;
+}
+
+static int signup_store(struct atrium_store *s, const struct atrium_audit_actor *actor,
+                        const struct atrium_signup_result *r, const struct atrium_domain *domain)
 {
     struct atrium_role_assignment ra = {0};
     atrium_uuid_v4(ra.id);
@@ -157,6 +210,8 @@ static int signup_store(struct atrium_store *s, const struct atrium_signup_resul
     if (rc == 0)
         rc = atrium_store_ensure_builtin_principals(s, r->tenant.id);
     if (rc == 0)
+        rc = signup_audit(s, actor, r);
+    if (rc == 0)
         rc = atrium_store_commit(s);
     if (rc < 0)
         atrium_store_rollback(s);
@@ -166,6 +221,16 @@ static int signup_store(struct atrium_store *s, const struct atrium_signup_resul
 int atrium_tenant_signup(struct atrium_store *s, const struct atrium_directory_config *cfg,
                          const struct atrium_signup_request *req, struct atrium_signup_result *ret,
                          struct atrium_errinfo *e)
+{
+    const struct atrium_audit_actor actor = {.kind = ATRIUM_AUDIT_BY_APP,
+                                             .display_name = ATRIUM_AUDIT_SIGNUP_NAME};
+    return atrium_tenant_signup_as(s, cfg, &actor, req, ret, e);
+}
+
+int atrium_tenant_signup_as(struct atrium_store *s, const struct atrium_directory_config *cfg,
+                            const struct atrium_audit_actor *actor,
+                            const struct atrium_signup_request *req,
+                            struct atrium_signup_result *ret, struct atrium_errinfo *e)
 {
     int rc = signup_validate(cfg, req, e);
     if (rc < 0)
@@ -184,7 +249,7 @@ int atrium_tenant_signup(struct atrium_store *s, const struct atrium_directory_c
     struct atrium_domain domain = {0};
     rc = signup_build(cfg, req, &r, &domain, e);
     if (rc == 0) {
-        rc = signup_store(s, &r, &domain);
+        rc = signup_store(s, actor, &r, &domain);
         if (rc == ATRIUM_ECONFLICT)
             atrium_err(e, rc, "domainPrefix", "The domain prefix '%s' is already taken.",
                        req->domain_prefix);

@@ -35,9 +35,9 @@ static int upn_domain_check(struct atrium_store *s, const char *tenant_id, const
     return 0;
 }
 
-static int user_create_validate(struct atrium_store *s, const struct atrium_directory_config *cfg,
-                                const char *tenant_id, const struct atrium_user_create_request *req,
-                                struct atrium_errinfo *e)
+int atrium_user_create_check(struct atrium_store *s, const struct atrium_directory_config *cfg,
+                             const char *tenant_id, const struct atrium_user_create_request *req,
+                             struct atrium_errinfo *e)
 {
     int rc = atrium_validate_upn(req->user_principal_name, "userPrincipalName", e);
     if (rc == 0)
@@ -81,17 +81,10 @@ static int hash_password(const struct atrium_directory_config *cfg, const char *
     return 0;
 }
 
-int atrium_user_create(struct atrium_store *s, const struct atrium_directory_config *cfg,
-                       const char *tenant_id, const struct atrium_user_create_request *req,
-                       struct atrium_user *ret, struct atrium_errinfo *e)
+void atrium_user_build(const char *tenant_id, const struct atrium_user_create_request *req,
+                       char *password_hash, struct atrium_user *ret)
 {
-    int rc = user_create_validate(s, cfg, tenant_id, req, e);
-    if (rc < 0)
-        return rc;
     struct atrium_user u = {0};
-    rc = hash_password(cfg, req->password, &u.password_hash, e);
-    if (rc < 0)
-        return rc;
     atrium_uuid_v4(u.id);
     memcpy(u.tenant_id, tenant_id, sizeof(u.tenant_id));
     u.upn = xstrdup(req->user_principal_name);
@@ -102,15 +95,40 @@ int atrium_user_create(struct atrium_store *s, const struct atrium_directory_con
     u.job_title = xstrdup(req->job_title);
     u.account_enabled = req->account_enabled;
     u.force_change_password = req->force_change_password;
+    u.password_hash = password_hash;
     u.created = u.password_changed = atrium_now();
-    rc = s->ops->user_insert(s, tenant_id, &u);
+    *ret = u;
+}
+
+int atrium_user_insert(struct atrium_store *s, const char *tenant_id, const struct atrium_user *u,
+                       struct atrium_errinfo *e)
+{
+    int rc = s->ops->user_insert(s, tenant_id, u);
+    if (rc == ATRIUM_ECONFLICT)
+        return atrium_err(e, rc, "userPrincipalName",
+                          "Another object with the same value for property "
+                          "userPrincipalName already exists.");
+    if (rc < 0)
+        return atrium_err(e, rc, "", "The user could not be stored.");
+    return 0;
+}
+
+int atrium_user_create(struct atrium_store *s, const struct atrium_directory_config *cfg,
+                       const char *tenant_id, const struct atrium_user_create_request *req,
+                       struct atrium_user *ret, struct atrium_errinfo *e)
+{
+    char *hash = NULL;
+    int rc = atrium_user_create_check(s, cfg, tenant_id, req, e);
+    if (rc == 0)
+        rc = hash_password(cfg, req->password, &hash, e);
+    if (rc < 0)
+        return rc;
+    struct atrium_user u;
+    atrium_user_build(tenant_id, req, hash, &u);
+    rc = atrium_user_insert(s, tenant_id, &u, e);
     if (rc < 0) {
         atrium_user_release(&u);
-        if (rc == ATRIUM_ECONFLICT)
-            return atrium_err(e, rc, "userPrincipalName",
-                              "Another object with the same value for property "
-                              "userPrincipalName already exists.");
-        return atrium_err(e, rc, "", "The user could not be stored.");
+        return rc;
     }
     *ret = u;
     return 0;
@@ -136,9 +154,10 @@ int atrium_user_find(struct atrium_store *s, const char *tenant_id, const char *
     return 0;
 }
 
-int atrium_user_set_password(struct atrium_store *s, const struct atrium_directory_config *cfg,
-                             const char *tenant_id, const char *id_or_upn, const char *password,
-                             bool force_change, struct atrium_errinfo *e)
+int atrium_user_password_prepare(struct atrium_store *s, const struct atrium_directory_config *cfg,
+                                 const char *tenant_id, const char *id_or_upn, const char *password,
+                                 struct atrium_user *ret_user, char **ret_hash,
+                                 struct atrium_errinfo *e)
 {
     struct atrium_user u = {0};
     struct atrium_tenant t = {0};
@@ -154,13 +173,29 @@ int atrium_user_set_password(struct atrium_store *s, const struct atrium_directo
     }
     if (rc == 0)
         rc = hash_password(cfg, password, &hash, e);
+    atrium_tenant_release(&t);
+    if (rc < 0) {
+        atrium_user_release(&u);
+        return rc;
+    }
+    *ret_user = u;
+    *ret_hash = hash;
+    return 0;
+}
+
+int atrium_user_set_password(struct atrium_store *s, const struct atrium_directory_config *cfg,
+                             const char *tenant_id, const char *id_or_upn, const char *password,
+                             bool force_change, struct atrium_errinfo *e)
+{
+    struct atrium_user u = {0};
+    char *hash = NULL;
+    int rc = atrium_user_password_prepare(s, cfg, tenant_id, id_or_upn, password, &u, &hash, e);
     if (rc == 0) {
         rc = s->ops->user_set_password(s, tenant_id, u.id, hash, force_change, atrium_now());
         if (rc < 0)
             atrium_err(e, rc, "", "The password could not be stored.");
     }
     free(hash);
-    atrium_tenant_release(&t);
     atrium_user_release(&u);
     return rc;
 }

@@ -40,6 +40,10 @@ static int validate(struct atrium_req *rq, const char *token)
         rq->err.code = r;
         return r;
     }
+    /* The request context the directory services record in the audit log. */
+    snprintf(p->correlation_id, sizeof(p->correlation_id), "%s",
+             rq->client_request_id[0] ? rq->client_request_id : rq->request_id);
+    snprintf(p->ip_address, sizeof(p->ip_address), "%s", rq->remote_ip);
     rq->principal = p;
     atrium_req_set_tenant(rq, p->tenant_id);
     return 0;

@@ -72,3 +72,70 @@ int atrium_handle_graph_domain_update(struct atrium_req *rq, struct atrium_resp 
 int atrium_handle_graph_domain_delete(struct atrium_req *rq, struct atrium_resp *rs);
 int atrium_handle_graph_domain_dns_records(struct atrium_req *rq, struct atrium_resp *rs);
 int atrium_handle_graph_domain_verify(struct atrium_req *rq, struct atrium_resp *rs);
+
+/* handlers_graph_groups.c: /v1.0/groups, memberships of groups and users */
+int atrium_handle_graph_groups_list(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_group_create(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_group_get(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_group_update(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_group_delete(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_group_members(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_group_owners(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_group_transitive_members(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_group_member_of(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_group_transitive_member_of(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_group_member_add(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_group_owner_add(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_group_member_remove(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_group_owner_remove(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_group_check_member_groups(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_group_get_member_groups(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_user_member_of(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_user_transitive_member_of(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_user_check_member_groups(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_user_get_member_groups(struct atrium_req *rq, struct atrium_resp *rs);
+
+/* handlers_graph_roles.c: directoryRoleTemplates, directoryRoles, roleManagement/directory */
+int atrium_handle_graph_role_templates_list(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_role_template_get(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_directory_roles_list(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_directory_role_activate(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_directory_role_get(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_directory_role_members(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_directory_role_member_add(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_directory_role_member_remove(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_role_definitions_list(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_role_definition_get(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_role_assignments_list(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_role_assignment_create(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_role_assignment_get(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_role_assignment_delete(struct atrium_req *rq, struct atrium_resp *rs);
+
+/* handlers_graph_audit.c: /v1.0/auditLogs */
+int atrium_handle_graph_audits_list(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_audit_get(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_signins_list(struct atrium_req *rq, struct atrium_resp *rs);
+
+/* handlers_graph_users.c: /v1.0/users */
+int atrium_handle_graph_users_list(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_users_count(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_user_create(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_user_get(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_user_update(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_user_delete(struct atrium_req *rq, struct atrium_resp *rs);
+
+/* handlers_graph_deleted.c: /v1.0/directory/deletedItems (users) */
+int atrium_handle_graph_deleted_users_list(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_deleted_item_get(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_deleted_item_delete(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_deleted_item_restore(struct atrium_req *rq, struct atrium_resp *rs);
+
+/* handlers_graph_me.c: /v1.0/me, /v1.0/organization */
+int atrium_handle_graph_me_get(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_me_update(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_me_change_password(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_me_member_of(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_me_transitive_member_of(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_org_list(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_org_get(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_org_update(struct atrium_req *rq, struct atrium_resp *rs);

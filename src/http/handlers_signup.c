@@ -9,6 +9,7 @@
 #include "core/err.h"
 #include "core/json.h"
 #include "core/xalloc.h"
+#include "graph/audit.h"
 #include "graph/directory.h"
 #include "http/ratelimit.h"
 #include "http/request.h"
@@ -70,7 +71,13 @@ int atrium_handle_signup(struct atrium_req *rq, struct atrium_resp *rs)
     if ((r = atrium_req_store(rq, &s)) < 0)
         return r;
     struct atrium_signup_result res = {0};
-    r = atrium_tenant_signup(s, &rq->app->directory, &req, &res, &rq->err);
+    const struct atrium_audit_actor actor = {
+        .kind = ATRIUM_AUDIT_BY_APP,
+        .display_name = ATRIUM_AUDIT_SIGNUP_NAME,
+        .ip_address = rq->remote_ip,
+        .correlation_id = rq->client_request_id[0] ? rq->client_request_id : rq->request_id,
+    };
+    r = atrium_tenant_signup_as(s, &rq->app->directory, &actor, &req, &res, &rq->err);
     if (r == 0)
         r = render_created(rq, rs, &res);
     atrium_signup_result_release(&res);

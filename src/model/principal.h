@@ -15,17 +15,24 @@
 
 struct atrium_principal {
     char tenant_id[ATRIUM_UUID_LEN + 1];
-    bool app_only;                       /* client credentials: no user */
-    char user_id[ATRIUM_UUID_LEN + 1];   /* "" when app_only */
+    bool app_only;                           /* client credentials: no user */
+    char user_id[ATRIUM_UUID_LEN + 1];       /* "" when app_only */
     char client_app_id[ATRIUM_UUID_LEN + 1]; /* azp */
-    char token_id[64];                   /* uti, for audit */
-    /* Delegated scopes (scp), application permissions (roles), directory role template ids (wids). */
+    char token_id[64];                       /* uti, for audit */
+    /*
+     * Delegated scopes (scp), application permissions (roles), directory
+     * role template ids (wids).
+     */
     char *scopes[ATRIUM_PRINCIPAL_MAX_ITEMS];
     size_t scope_count;
     char *roles[ATRIUM_PRINCIPAL_MAX_ITEMS];
     size_t role_count;
     char *wids[ATRIUM_PRINCIPAL_MAX_ITEMS];
     size_t wid_count;
+
+    /* Request context for the audit log, set by the HTTP layer ("" when unknown). */
+    char correlation_id[129]; /* the client-request-id, else the request id */
+    char ip_address[64];      /* the caller's address */
 };
 
 void atrium_principal_release(struct atrium_principal *p);

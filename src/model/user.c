@@ -19,6 +19,10 @@ void atrium_user_release(struct atrium_user *u)
     xfree(u->mail);
     xfree(u->job_title);
     xfree(u->password_hash);
+    for (size_t i = 0; i < ATRIUM_USER_ATTR__MAX; i++)
+        xfree(u->attrs[i]);
+    atrium_strv_release(&u->business_phones);
+    atrium_strv_release(&u->other_mails);
     memset(u, 0, sizeof(*u));
 }
 

@@ -9,6 +9,8 @@
 #include <stdint.h>
 
 #include "core/rand.h"
+#include "core/strv.h"
+#include "model/user_attrs.h"
 
 struct atrium_errinfo;
 
@@ -31,6 +33,11 @@ struct atrium_user {
     char *password_hash;        /* Argon2id PHC string; NULL: no password */
     int64_t created;
     int64_t password_changed;
+    /* Profile properties of the directory API (user_attrs.h). */
+    char *attrs[ATRIUM_USER_ATTR__MAX]; /* NULL when unset */
+    struct atrium_strv business_phones;
+    struct atrium_strv other_mails;
+    int64_t deleted; /* deletedDateTime (Unix seconds); 0: not deleted */
 };
 
 void atrium_user_release(struct atrium_user *u);

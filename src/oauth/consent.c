@@ -6,7 +6,9 @@
  * then recorded as the user's Principal oauth2PermissionGrant of the
  * client on the resource, creating the client's service principal in the
  * tenant first when it has none (a multi-tenant app of another tenant used
- * here for the first time, as Entra does).
+ * here for the first time, as Entra does), with the directory audit
+ * entries ("Add service principal", "Consent to application") in the same
+ * transaction.
  */
 #include "oauth/oauth.h"
 
@@ -20,6 +22,7 @@
 #include "core/rand.h"
 #include "core/str.h"
 #include "core/xalloc.h"
+#include "model/audit.h"
 #include "oauth/oauth_priv.h"
 #include "oauth/resource.h"
 #include "store/store_builtin.h"
@@ -85,9 +88,13 @@ static int create_sp(struct atrium_store *s, const char *tenant_id,
     return rc;
 }
 
-/* The client's service principal in tenant_id (created when missing) into ret_id. */
+/*
+ * The client's service principal in tenant_id (created when missing, then
+ * *ret_created is set) into ret_id.
+ */
 static int ensure_sp(struct atrium_store *s, const char *tenant_id,
-                     const struct atrium_oauth_client *c, char ret_id[ATRIUM_UUID_LEN + 1])
+                     const struct atrium_oauth_client *c, char ret_id[ATRIUM_UUID_LEN + 1],
+                     bool *ret_created)
 {
     struct atrium_service_principal sp = {0};
     int rc = s->oauth->sp_get_by_app_id(s, tenant_id, c->app_id, &sp);
@@ -99,8 +106,10 @@ static int ensure_sp(struct atrium_store *s, const char *tenant_id,
     if (rc == 0)
         memcpy(ret_id, sp.id, sizeof(sp.id));
     atrium_service_principal_release(&sp);
-    if (rc == ATRIUM_ENOTFOUND && !c->is_first_party)
+    if (rc == ATRIUM_ENOTFOUND && !c->is_first_party) {
         rc = create_sp(s, tenant_id, c, ret_id);
+        *ret_created = rc == 0;
+    }
     return rc;
 }
 
@@ -195,19 +204,85 @@ static int upsert_grant(struct atrium_store *s, const char *tenant_id, const cha
     return rc;
 }
 
-/* The principal and the grant, in one transaction. */
+/* Append an entry to the directory audit log (model/audit.h), in the open transaction. */
+static int audit(struct atrium_store *s, const char *tenant_id,
+                 const struct atrium_audit_actor *actor, const struct atrium_audit_event *ev)
+{
+    struct atrium_directory_audit a = {0};
+    int rc = atrium_directory_audit_build(tenant_id, actor, ev, atrium_now(), &a);
+    if (rc == 0)
+        rc = s->ops->audit_insert(s, &a);
+    atrium_directory_audit_release(&a);
+    return rc;
+}
+
+/*
+ * "Consent to application" by the user (the permissions consented to now),
+ * after "Add service principal" when the consent created the client's
+ * principal in this tenant.
+ */
+static int audit_consent(struct atrium_store *s, const char *tenant_id,
+                         const struct atrium_oauth_client *c, const char *client_sp,
+                         bool sp_created, const char *user_id, const json_t *values)
+{
+    if (json_array_size(values) == 0 && !sp_created)
+        return 0; /* nothing was granted */
+    struct atrium_user u = {0};
+    s->ops->user_get(s, tenant_id, user_id, &u); /* names only: an id alone is fine */
+    const struct atrium_audit_actor actor = {.kind = ATRIUM_AUDIT_BY_USER,
+                                             .id = user_id,
+                                             .user_principal_name = u.upn,
+                                             .display_name = u.display_name};
+    AUTO_FREE char *scope = NULL;
+    join_bounded(values, &scope);
+    const struct atrium_audit_change changes[] = {
+        {"ConsentContext.IsAdminConsent", NULL, "False"},
+        {"ConsentAction.Permissions", NULL, scope},
+        {"AppId", NULL, c->app_id},
+    };
+    struct atrium_audit_target target = {.id = client_sp,
+                                         .display_name = c->display_name,
+                                         .type = "ServicePrincipal",
+                                         .changes = changes,
+                                         .change_count = 3};
+    struct atrium_audit_event ev = {.category = ATRIUM_AUDIT_CAT_APP,
+                                    .activity = "Add service principal",
+                                    .operation_type = "Add",
+                                    .targets = &target,
+                                    .target_count = 1};
+    int rc = 0;
+    if (sp_created) {
+        target.changes = &changes[2];
+        target.change_count = 1;
+        rc = audit(s, tenant_id, &actor, &ev);
+        target.changes = changes;
+        target.change_count = 3;
+    }
+    ev.activity = "Consent to application";
+    ev.operation_type = "Assign";
+    if (rc == 0 && json_array_size(values) > 0)
+        rc = audit(s, tenant_id, &actor, &ev);
+    atrium_user_release(&u);
+    return rc;
+}
+
+/* The principal and the grant, with their audit entries, in one transaction. */
 static int record(struct atrium_store *s, const char *tenant_id,
                   const struct atrium_oauth_client *c, const struct atrium_oauth_resource *r,
                   const char *user_id, const json_t *values, struct atrium_oauth_error *e)
 {
     char client_sp[ATRIUM_UUID_LEN + 1] = "";
+    bool sp_created = false;
     int rc = atrium_store_begin(s);
     if (rc < 0)
         return atrium_oauth_fail_store(e, rc);
-    if ((rc = ensure_sp(s, tenant_id, c, client_sp)) < 0)
+    if ((rc = ensure_sp(s, tenant_id, c, client_sp, &sp_created)) < 0)
         atrium_oauth_fail_store(e, rc);
     else if (json_array_size(values) > 0)
         rc = upsert_grant(s, tenant_id, client_sp, r->sp.id, user_id, values, e);
+    if (rc == 0 &&
+        (rc = audit_consent(s, tenant_id, c, client_sp, sp_created, user_id, values)) < 0)
+        atrium_oauth_fail_store(e, rc);
     if (rc == 0 && (rc = atrium_store_commit(s)) < 0)
         atrium_oauth_fail_store(e, rc);
     if (rc < 0)

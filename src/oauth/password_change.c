@@ -4,7 +4,8 @@
  * the current password is checked like a sign-in (lockout applies), the new
  * one against the password policy and the current one, then stored with
  * forceChangePasswordNextSignIn cleared, and every refresh token of the
- * user is revoked, in one transaction with the sign-in event.
+ * user is revoked, in one transaction with the sign-in event and the
+ * directory audit entry ("Change user password", no value).
  *
  * The policy is ATRIUM_PASSWORD_POLICY_DEFAULT with the tenant display name
  * and the user name as context words (struct atrium_oauth carries no
@@ -22,6 +23,7 @@
 #include "core/err.h"
 #include "crypto/ctcmp.h"
 #include "crypto/pwhash.h"
+#include "model/audit.h"
 #include "model/password_policy.h"
 #include "oauth/authn_internal.h"
 #include "oauth/oauth_priv.h"
@@ -53,6 +55,36 @@ static int check_new_password(struct atrium_store *s, const struct atrium_authn_
     return 0;
 }
 
+/* The directory audit entry "Change user password" (self-service): the property name only. */
+static int audit_change(struct atrium_store *s, const struct atrium_authn_request *req,
+                        const struct atrium_user *u, int64_t now)
+{
+    const struct atrium_audit_actor actor = {.kind = ATRIUM_AUDIT_BY_USER,
+                                             .id = u->id,
+                                             .user_principal_name = u->upn,
+                                             .display_name = u->display_name,
+                                             .ip_address = req->ip,
+                                             .correlation_id = req->correlation_id};
+    const struct atrium_audit_change changes[] = {{"password", NULL, NULL}};
+    const struct atrium_audit_target target = {.id = u->id,
+                                               .display_name = u->display_name,
+                                               .type = "User",
+                                               .user_principal_name = u->upn,
+                                               .changes = changes,
+                                               .change_count = 1};
+    const struct atrium_audit_event ev = {.category = ATRIUM_AUDIT_CAT_USER,
+                                          .activity = "Change user password",
+                                          .operation_type = "Update",
+                                          .targets = &target,
+                                          .target_count = 1};
+    struct atrium_directory_audit a = {0};
+    int rc = atrium_directory_audit_build(req->tenant_id, &actor, &ev, now, &a);
+    if (rc == 0)
+        rc = s->ops->audit_insert(s, &a);
+    atrium_directory_audit_release(&a);
+    return rc;
+}
+
 /* Store the hash, clear the flag, revoke refresh tokens, record: all or nothing. */
 static int apply_change(struct atrium_store *s, const struct atrium_authn_request *req,
                         const struct atrium_user *u, const char *hash, int64_t now)
@@ -65,6 +97,8 @@ static int apply_change(struct atrium_store *s, const struct atrium_authn_reques
         rc = s->oauth->refresh_revoke_user(s, req->tenant_id, u->id);
     if (rc == 0)
         rc = atrium_oauth_signin_record(s, req, u->id, 0, NULL, now);
+    if (rc == 0)
+        rc = audit_change(s, req, u, now);
     if (rc == 0)
         rc = atrium_store_commit(s);
     if (rc < 0)

@@ -17,7 +17,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/strv.h"
+#include "model/audit.h"
 #include "model/directory_role.h"
+#include "model/query.h"
 #include "model/tenant.h"
 #include "model/user.h"
 
@@ -45,6 +48,49 @@ struct atrium_role_assignment_list {
     struct atrium_role_assignment *items;
     size_t count;
 };
+struct atrium_directory_audit_list {
+    struct atrium_directory_audit *items;
+    size_t count;
+};
+struct atrium_member_ref_list {
+    struct atrium_member_ref *items;
+    size_t count;
+};
+/* group_list's condition on display_name (ASCII case ignored). */
+enum atrium_name_match {
+    ATRIUM_NAME_ANY = 0, /* every group */
+    ATRIUM_NAME_EQ,      /* equal to the name */
+    ATRIUM_NAME_PREFIX,  /* starting with the name */
+};
+/*
+ * A users query (user_query): the active users (or, with deleted, the
+ * soft-deleted ones) matching filter AND search, in order, strictly after
+ * `after`, at most limit. Property ids are enum atrium_user_prop; order.prop
+ * is ATRIUM_UPROP_DISPLAY_NAME, _UPN or _CREATED (the id breaks ties), or -1:
+ * the backend's choice for the filter (the same for the same filter), so
+ * that each page is an index range scan.
+ */
+struct atrium_user_query {
+    const struct atrium_qnode *filter; /* NULL: every user */
+    const struct atrium_qnode *search; /* NULL: none */
+    struct atrium_qorder order;
+    const struct atrium_qcursor *after; /* NULL or unset: from the start */
+    size_t limit;
+    bool want_count; /* also count every match (ignoring after and limit) */
+    bool deleted;
+    uint64_t budget; /* work allowed, in VM steps; 0: ATRIUM_STORE_QUERY_BUDGET */
+};
+struct atrium_user_page {
+    struct atrium_user *items;
+    size_t count;
+    bool has_more;              /* another page follows */
+    struct atrium_qcursor next; /* has_more: the position after the last item */
+    int64_t total;              /* want_count: every match; else -1 */
+};
+#define ATRIUM_STORE_QUERY_BUDGET 20000000 /* virtual machine steps of one user_query */
+
+void atrium_user_page_release(struct atrium_user_page *p);
+
 /* What still uses a domain (domain_usage). */
 struct atrium_domain_usage {
     size_t user_count; /* all users with a UPN at the domain */
@@ -58,6 +104,8 @@ void atrium_user_list_release(struct atrium_user_list *l);
 void atrium_group_list_release(struct atrium_group_list *l);
 void atrium_role_assignment_list_release(struct atrium_role_assignment_list *l);
 void atrium_domain_usage_release(struct atrium_domain_usage *u);
+void atrium_member_ref_list_release(struct atrium_member_ref_list *l);
+void atrium_directory_audit_list_release(struct atrium_directory_audit_list *l);
 
 struct atrium_store_ops {
     int version;      /* ATRIUM_STORE_OPS_VERSION */
@@ -146,6 +194,143 @@ struct atrium_store_ops {
      */
     int (*domain_usage)(struct atrium_store *s, const char *tenant_id, const char *name,
                         size_t limit, struct atrium_domain_usage *ret);
+
+    /*
+     * Directory audit log (model/audit.h; written by graph/audit.h, inside
+     * the caller's transaction when one is open). audit_insert: ECONFLICT
+     * on a duplicate id. audit_list: newest first (activity_time DESC, id),
+     * strictly after `after` (NULL: from the newest), entries matching f
+     * (NULL: all), at most limit.
+     */
+    int (*audit_insert)(struct atrium_store *s, const struct atrium_directory_audit *a);
+    int (*audit_get)(struct atrium_store *s, const char *tenant_id, const char *id,
+                     struct atrium_directory_audit *ret);
+    int (*audit_list)(struct atrium_store *s, const char *tenant_id,
+                      const struct atrium_audit_filter *f, const struct atrium_log_cursor *after,
+                      size_t limit, struct atrium_directory_audit_list *ret);
+
+    /*
+     * Groups management (graph/groups.h). group_list: the tenant's groups
+     * ordered by id, strictly after after_id (NULL or "": from the start),
+     * whose display_name matches name as match says, at most limit.
+     */
+    int (*group_list)(struct atrium_store *s, const char *tenant_id, const char *after_id,
+                      size_t limit, enum atrium_name_match match, const char *name,
+                      struct atrium_group_list *ret);
+    /* Replace display_name, description, mail_nickname and security_enabled. ENOTFOUND. */
+    int (*group_update)(struct atrium_store *s, const char *tenant_id,
+                        const struct atrium_group *g);
+    /*
+     * Delete a group with its member and owner rows, its rows as a member of
+     * other groups and its role assignments, atomically. ENOTFOUND.
+     */
+    int (*group_delete)(struct atrium_store *s, const char *tenant_id, const char *group_id);
+    /* ENOTFOUND unless member_id is a direct member of the tenant's group. */
+    int (*group_member_remove)(struct atrium_store *s, const char *tenant_id, const char *group_id,
+                               const char *member_id);
+    /*
+     * Direct members of the tenant's group with their kind, ordered by id,
+     * strictly after after_id, at most limit. ENOTFOUND when the group is
+     * not the tenant's.
+     */
+    int (*group_member_page)(struct atrium_store *s, const char *tenant_id, const char *group_id,
+                             const char *after_id, size_t limit,
+                             struct atrium_member_ref_list *ret);
+    /*
+     * The groups object_id (a user or a group) is a direct member of,
+     * ordered by id, strictly after after_id, at most limit. Empty (not
+     * ENOTFOUND) for an id the tenant does not have.
+     */
+    int (*group_memberships_of)(struct atrium_store *s, const char *tenant_id,
+                                const char *object_id, const char *after_id, size_t limit,
+                                struct atrium_group_list *ret);
+    /* Owners are users of the tenant. add: ENOTFOUND (group or user), ECONFLICT. */
+    int (*group_owner_add)(struct atrium_store *s, const char *tenant_id, const char *group_id,
+                           const char *owner_id);
+    /* ENOTFOUND unless owner_id owns the tenant's group. */
+    int (*group_owner_remove)(struct atrium_store *s, const char *tenant_id, const char *group_id,
+                              const char *owner_id);
+    /* Owners like group_member_page. */
+    int (*group_owner_page)(struct atrium_store *s, const char *tenant_id, const char *group_id,
+                            const char *after_id, size_t limit, struct atrium_member_ref_list *ret);
+    /*
+     * Remove object_id (a user or group being deleted) from every group
+     * membership, ownership and role assignment of the tenant, atomically.
+     * 0 even when there was nothing to remove.
+     */
+    int (*directory_object_unlink)(struct atrium_store *s, const char *tenant_id,
+                                   const char *object_id);
+
+    /* Directory role assignments by id (the roleAssignment / member link). ENOTFOUND. */
+    int (*role_assignment_get)(struct atrium_store *s, const char *tenant_id, const char *id,
+                               struct atrium_role_assignment *ret);
+    int (*role_assignment_delete)(struct atrium_store *s, const char *tenant_id, const char *id);
+    /*
+     * The tenant's assignments ordered by id, strictly after after_id, at
+     * most limit; role_template_id and principal_id filter when not NULL.
+     */
+    int (*role_assignment_list)(struct atrium_store *s, const char *tenant_id,
+                                const char *role_template_id, const char *principal_id,
+                                const char *after_id, size_t limit,
+                                struct atrium_role_assignment_list *ret);
+    /* Activate a directory role (by template id) in the tenant. ECONFLICT when it is. */
+    int (*directory_role_activate)(struct atrium_store *s, const char *tenant_id,
+                                   const char *role_template_id, int64_t created);
+    /*
+     * Template ids of the tenant's active roles (activated, or holding an
+     * assignment), ordered, unique. Caller frees each string and the array.
+     */
+    int (*directory_role_active)(struct atrium_store *s, const char *tenant_id, char ***ret_ids,
+                                 size_t *ret_count);
+
+    /*
+     * Directory API users (store_sqlite_user*.c). Active users are those
+     * not soft-deleted; user_get, user_get_by_upn, user_list and
+     * user_set_password see only them, while a deleted user keeps its UPN
+     * reserved until purged.
+     *
+     * user_update: replace every mutable column of u (matched by u->id,
+     * active users only): upn, names, mail, job title, account_enabled,
+     * attrs, business phones, other mails. ECONFLICT when the UPN is taken.
+     */
+    int (*user_update)(struct atrium_store *s, const char *tenant_id, const struct atrium_user *u);
+    /*
+     * A page of users matching q (see struct atrium_user_query). The work
+     * of one call is bounded (ATRIUM_STORE_QUERY_BUDGET): past it,
+     * ATRIUM_ETOOBIG, so an unindexed filter over a huge tenant fails
+     * instead of scanning without end.
+     */
+    int (*user_query)(struct atrium_store *s, const char *tenant_id,
+                      const struct atrium_user_query *q, struct atrium_user_page *ret);
+    /* A soft-deleted user by id; ENOTFOUND when missing or active. */
+    int (*user_get_deleted)(struct atrium_store *s, const char *tenant_id, const char *user_id,
+                            struct atrium_user *ret);
+    /* Mark an active user deleted at `when`; ENOTFOUND when not active. */
+    int (*user_soft_delete)(struct atrium_store *s, const char *tenant_id, const char *user_id,
+                            int64_t when);
+    /* Clear the deleted mark; ENOTFOUND when the user is not soft-deleted. */
+    int (*user_restore)(struct atrium_store *s, const char *tenant_id, const char *user_id);
+    /*
+     * Remove a soft-deleted user for good, with what names it as a
+     * principal (app role assignments, delegated grants; sign-in records go
+     * by foreign key). Group and role links go with directory_object_unlink,
+     * which the caller runs in the same transaction. ENOTFOUND when not
+     * soft-deleted.
+     */
+    int (*user_purge)(struct atrium_store *s, const char *tenant_id, const char *user_id);
+    /*
+     * Ids of at most limit users deleted at or before `before`, oldest
+     * first, for the caller to purge. Caller frees each string and the array.
+     */
+    int (*user_expired)(struct atrium_store *s, const char *tenant_id, int64_t before, size_t limit,
+                        char ***ret_ids, size_t *ret_count);
+
+    /* Organization profile (store_sqlite_org.c): the tenant's notification mails. */
+    int (*tenant_notification_mails)(struct atrium_store *s, const char *tenant_id,
+                                     struct atrium_strv *ret);
+    /* Set display_name and/or the notification mails (NULL: unchanged). ENOTFOUND. */
+    int (*tenant_update_profile)(struct atrium_store *s, const char *tenant_id,
+                                 const char *display_name, const struct atrium_strv *mails);
 };
 
 struct atrium_store_oauth_ops;

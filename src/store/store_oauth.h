@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "model/application.h"
+#include "model/audit.h"
 #include "model/oauth_records.h"
 
 #define ATRIUM_STORE_OAUTH_OPS_VERSION 1
@@ -195,4 +196,12 @@ struct atrium_store_oauth_ops {
     /* Newest first, strictly older than (before_created, before_id) when given. */
     int (*signin_list)(struct atrium_store *s, const char *tenant_id, int64_t before_created,
                        const char *before_id, size_t limit, struct atrium_signin_event_list *ret);
+    /*
+     * Filtered sign-in log (Graph signIns): newest first (created DESC, id),
+     * strictly after `after` (NULL: from the newest), events matching f
+     * (NULL: all), at most limit.
+     */
+    int (*signin_query)(struct atrium_store *s, const char *tenant_id,
+                        const struct atrium_signin_filter *f, const struct atrium_log_cursor *after,
+                        size_t limit, struct atrium_signin_event_list *ret);
 };

@@ -221,6 +221,33 @@ static const struct atrium_store_ops sqlite_ops = {
     .domain_set_default = atrium_sqlite_domain_set_default,
     .domain_delete = atrium_sqlite_domain_delete,
     .domain_usage = atrium_sqlite_domain_usage,
+    .group_list = atrium_sqlite_group_list,
+    .group_update = atrium_sqlite_group_update,
+    .group_delete = atrium_sqlite_group_delete,
+    .group_member_remove = atrium_sqlite_group_member_remove,
+    .group_member_page = atrium_sqlite_group_member_page,
+    .group_memberships_of = atrium_sqlite_group_memberships_of,
+    .group_owner_add = atrium_sqlite_group_owner_add,
+    .group_owner_remove = atrium_sqlite_group_owner_remove,
+    .group_owner_page = atrium_sqlite_group_owner_page,
+    .directory_object_unlink = atrium_sqlite_directory_object_unlink,
+    .role_assignment_get = atrium_sqlite_role_assignment_get,
+    .role_assignment_delete = atrium_sqlite_role_assignment_delete,
+    .role_assignment_list = atrium_sqlite_role_assignment_list,
+    .directory_role_activate = atrium_sqlite_directory_role_activate,
+    .directory_role_active = atrium_sqlite_directory_role_active,
+    .audit_insert = atrium_sqlite_audit_insert,
+    .audit_get = atrium_sqlite_audit_get,
+    .audit_list = atrium_sqlite_audit_list,
+    .user_update = atrium_sqlite_user_update,
+    .user_query = atrium_sqlite_user_query,
+    .user_get_deleted = atrium_sqlite_user_get_deleted,
+    .user_soft_delete = atrium_sqlite_user_soft_delete,
+    .user_restore = atrium_sqlite_user_restore,
+    .user_purge = atrium_sqlite_user_purge,
+    .user_expired = atrium_sqlite_user_expired,
+    .tenant_notification_mails = atrium_sqlite_tenant_notification_mails,
+    .tenant_update_profile = atrium_sqlite_tenant_update_profile,
 };
 
 /* Run a PRAGMA and copy the first column of its first row (may be empty). */
@@ -269,6 +296,8 @@ static int configure(sqlite3 *db, bool memory, struct atrium_errinfo *e)
         rc = pragma(db, "PRAGMA foreign_keys", v, sizeof(v));
     if (rc != SQLITE_OK || strcmp(v, "1") != 0)
         return atrium_err(e, ATRIUM_ESTORE, "", "cannot enable foreign keys");
+    if (atrium_sqlite_user_functions(db) != SQLITE_OK)
+        return atrium_err(e, ATRIUM_ESTORE, "", "cannot register the SQL functions");
     return 0;
 }
 

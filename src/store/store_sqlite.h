@@ -49,6 +49,24 @@ enum atrium_sqlite_stmt {
     ATRIUM_SQ_GROUP_MEMBER_IDS,
     ATRIUM_SQ_ROLE_ASSIGN,
     ATRIUM_SQ_ROLE_ASSIGNMENTS_FOR,
+    /* store_sqlite_group.c, store_sqlite_role.c: groups and roles management */
+    ATRIUM_SQ_GROUP_LIST,
+    ATRIUM_SQ_GROUP_UPDATE,
+    ATRIUM_SQ_GROUP_DELETE,
+    ATRIUM_SQ_GROUP_MEMBER_REMOVE,
+    ATRIUM_SQ_GROUP_MEMBER_PAGE,
+    ATRIUM_SQ_GROUP_MEMBERSHIPS_OF,
+    ATRIUM_SQ_GROUP_OWNER_ADD,
+    ATRIUM_SQ_GROUP_OWNER_REMOVE,
+    ATRIUM_SQ_GROUP_OWNER_PAGE,
+    ATRIUM_SQ_UNLINK_MEMBER,
+    ATRIUM_SQ_UNLINK_OWNER,
+    ATRIUM_SQ_UNLINK_ROLES,
+    ATRIUM_SQ_ROLE_ASSIGNMENT_GET,
+    ATRIUM_SQ_ROLE_ASSIGNMENT_DELETE,
+    ATRIUM_SQ_ROLE_ASSIGNMENT_LIST,
+    ATRIUM_SQ_DIRECTORY_ROLE_ACTIVATE,
+    ATRIUM_SQ_DIRECTORY_ROLE_ACTIVE,
     /* store_sqlite_oauth.c: atomic units */
     ATRIUM_SQ_ATOMIC_BEGIN,
     ATRIUM_SQ_ATOMIC_COMMIT,
@@ -115,6 +133,20 @@ enum atrium_sqlite_stmt {
     ATRIUM_SQ_SIGNIN_LIST,
     ATRIUM_SQ_SIGNIN_LIST_BEFORE_TIME,
     ATRIUM_SQ_SIGNIN_LIST_BEFORE,
+    /* store_sqlite_audit.c */
+    ATRIUM_SQ_AUDIT_INSERT,
+    ATRIUM_SQ_AUDIT_GET,
+    /* store_sqlite_user.c, store_sqlite_user_life.c, store_sqlite_org.c */
+    ATRIUM_SQ_USER_UPDATE,
+    ATRIUM_SQ_USER_GET_DELETED,
+    ATRIUM_SQ_USER_SOFT_DELETE,
+    ATRIUM_SQ_USER_RESTORE,
+    ATRIUM_SQ_USER_PURGE_ASSIGNMENTS,
+    ATRIUM_SQ_USER_PURGE_GRANTS,
+    ATRIUM_SQ_USER_PURGE,
+    ATRIUM_SQ_USER_EXPIRED,
+    ATRIUM_SQ_TENANT_MAILS,
+    ATRIUM_SQ_TENANT_UPDATE_PROFILE,
     ATRIUM_SQ__MAX,
 };
 
@@ -192,6 +224,36 @@ int atrium_sqlite_user_list(struct atrium_store *s, const char *tenant_id, const
 int atrium_sqlite_user_set_password(struct atrium_store *s, const char *tenant_id,
                                     const char *user_id, const char *password_hash,
                                     bool force_change, int64_t changed);
+int atrium_sqlite_user_update(struct atrium_store *s, const char *tenant_id,
+                              const struct atrium_user *u);
+int atrium_sqlite_user_get_deleted(struct atrium_store *s, const char *tenant_id,
+                                   const char *user_id, struct atrium_user *ret);
+
+/* store_sqlite_user_life.c */
+int atrium_sqlite_user_soft_delete(struct atrium_store *s, const char *tenant_id,
+                                   const char *user_id, int64_t when);
+int atrium_sqlite_user_restore(struct atrium_store *s, const char *tenant_id, const char *user_id);
+int atrium_sqlite_user_purge(struct atrium_store *s, const char *tenant_id, const char *user_id);
+int atrium_sqlite_user_expired(struct atrium_store *s, const char *tenant_id, int64_t before,
+                               size_t limit, char ***ret_ids, size_t *ret_count);
+
+/* store_sqlite_user_query.c */
+int atrium_sqlite_user_query(struct atrium_store *s, const char *tenant_id,
+                             const struct atrium_user_query *q, struct atrium_user_page *ret);
+/* Register the SQL functions the users queries use (atrium_word_prefix) on a connection. */
+int atrium_sqlite_user_functions(sqlite3 *db);
+/*
+ * For tests: the EXPLAIN QUERY PLAN details of the page query of q (or of
+ * its count query), one per line. Caller owns *ret.
+ */
+int atrium_sqlite_user_query_plan(struct atrium_store *s, const char *tenant_id,
+                                  const struct atrium_user_query *q, bool count, char **ret);
+
+/* store_sqlite_org.c */
+int atrium_sqlite_tenant_notification_mails(struct atrium_store *s, const char *tenant_id,
+                                            struct atrium_strv *ret);
+int atrium_sqlite_tenant_update_profile(struct atrium_store *s, const char *tenant_id,
+                                        const char *display_name, const struct atrium_strv *mails);
 
 /* store_sqlite_group.c */
 int atrium_sqlite_group_insert(struct atrium_store *s, const char *tenant_id,
@@ -202,11 +264,53 @@ int atrium_sqlite_group_member_add(struct atrium_store *s, const char *tenant_id
                                    const char *group_id, const char *member_id);
 int atrium_sqlite_group_member_ids(struct atrium_store *s, const char *tenant_id,
                                    const char *group_id, char ***ret_ids, size_t *ret_count);
+int atrium_sqlite_group_list(struct atrium_store *s, const char *tenant_id, const char *after_id,
+                             size_t limit, enum atrium_name_match match, const char *name,
+                             struct atrium_group_list *ret);
+int atrium_sqlite_group_update(struct atrium_store *s, const char *tenant_id,
+                               const struct atrium_group *g);
+int atrium_sqlite_group_delete(struct atrium_store *s, const char *tenant_id, const char *group_id);
+int atrium_sqlite_group_member_remove(struct atrium_store *s, const char *tenant_id,
+                                      const char *group_id, const char *member_id);
+int atrium_sqlite_group_member_page(struct atrium_store *s, const char *tenant_id,
+                                    const char *group_id, const char *after_id, size_t limit,
+                                    struct atrium_member_ref_list *ret);
+int atrium_sqlite_group_memberships_of(struct atrium_store *s, const char *tenant_id,
+                                       const char *object_id, const char *after_id, size_t limit,
+                                       struct atrium_group_list *ret);
+int atrium_sqlite_group_owner_add(struct atrium_store *s, const char *tenant_id,
+                                  const char *group_id, const char *owner_id);
+int atrium_sqlite_group_owner_remove(struct atrium_store *s, const char *tenant_id,
+                                     const char *group_id, const char *owner_id);
+int atrium_sqlite_group_owner_page(struct atrium_store *s, const char *tenant_id,
+                                   const char *group_id, const char *after_id, size_t limit,
+                                   struct atrium_member_ref_list *ret);
+int atrium_sqlite_directory_object_unlink(struct atrium_store *s, const char *tenant_id,
+                                          const char *object_id);
+
+/* SQL condition: the id bound at param is a user or a group of tenant ?1. */
+#define ATRIUM_SQLITE_PRINCIPAL_IN_TENANT(param)                                                   \
+    "(EXISTS (SELECT 1 FROM users WHERE tenant_id = ?1 AND id = " param ")"                        \
+    " OR EXISTS (SELECT 1 FROM groups WHERE tenant_id = ?1 AND id = " param "))"
+
+/* store_sqlite_role.c */
 int atrium_sqlite_role_assign(struct atrium_store *s, const char *tenant_id,
                               const struct atrium_role_assignment *a);
 int atrium_sqlite_role_assignments_for(struct atrium_store *s, const char *tenant_id,
                                        const char *principal_id,
                                        struct atrium_role_assignment_list *ret);
+int atrium_sqlite_role_assignment_get(struct atrium_store *s, const char *tenant_id, const char *id,
+                                      struct atrium_role_assignment *ret);
+int atrium_sqlite_role_assignment_delete(struct atrium_store *s, const char *tenant_id,
+                                         const char *id);
+int atrium_sqlite_role_assignment_list(struct atrium_store *s, const char *tenant_id,
+                                       const char *role_template_id, const char *principal_id,
+                                       const char *after_id, size_t limit,
+                                       struct atrium_role_assignment_list *ret);
+int atrium_sqlite_directory_role_activate(struct atrium_store *s, const char *tenant_id,
+                                          const char *role_template_id, int64_t created);
+int atrium_sqlite_directory_role_active(struct atrium_store *s, const char *tenant_id,
+                                        char ***ret_ids, size_t *ret_count);
 
 /* store_sqlite_migrate.c */
 int atrium_sqlite_migrate(struct atrium_store *s, int *ret_version);
@@ -320,6 +424,12 @@ int atrium_sqlite_device_poll(struct atrium_store *s, const char *tenant_id,
                               struct atrium_device_code *ret);
 
 /* store_sqlite_signin.c */
+/* The sign-in event columns, in the order atrium_sqlite_read_signin reads them. */
+#define ATRIUM_SQLITE_SIGNIN_COLUMNS                                                               \
+    "id, tenant_id, user_id, user_principal_name, app_id, app_display_name, ip_address,"           \
+    " client_request_id, grant_type, error_code, failure_reason, created"
+/* An atrium_sqlite_reader for ATRIUM_SQLITE_SIGNIN_COLUMNS into a struct atrium_signin_event. */
+void atrium_sqlite_read_signin(sqlite3_stmt *st, void *ret);
 int atrium_sqlite_session_insert(struct atrium_store *s, const struct atrium_session *ss);
 int atrium_sqlite_session_get(struct atrium_store *s, const char *tenant_id, const char *id_hash,
                               int64_t now, struct atrium_session *ret);
@@ -337,3 +447,16 @@ int atrium_sqlite_signin_insert(struct atrium_store *s, const struct atrium_sign
 int atrium_sqlite_signin_list(struct atrium_store *s, const char *tenant_id, int64_t before_created,
                               const char *before_id, size_t limit,
                               struct atrium_signin_event_list *ret);
+
+/* store_sqlite_audit.c */
+int atrium_sqlite_audit_insert(struct atrium_store *s, const struct atrium_directory_audit *a);
+int atrium_sqlite_audit_get(struct atrium_store *s, const char *tenant_id, const char *id,
+                            struct atrium_directory_audit *ret);
+int atrium_sqlite_audit_list(struct atrium_store *s, const char *tenant_id,
+                             const struct atrium_audit_filter *f,
+                             const struct atrium_log_cursor *after, size_t limit,
+                             struct atrium_directory_audit_list *ret);
+int atrium_sqlite_signin_query(struct atrium_store *s, const char *tenant_id,
+                               const struct atrium_signin_filter *f,
+                               const struct atrium_log_cursor *after, size_t limit,
+                               struct atrium_signin_event_list *ret);

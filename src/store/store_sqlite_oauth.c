@@ -143,4 +143,5 @@ const struct atrium_store_oauth_ops atrium_sqlite_oauth_ops = {
     .lockout_put = atrium_sqlite_lockout_put,
     .signin_insert = atrium_sqlite_signin_insert,
     .signin_list = atrium_sqlite_signin_list,
+    .signin_query = atrium_sqlite_signin_query,
 };

@@ -16,9 +16,7 @@
 #define KEY_COLUMNS "kid, sealed_private, cert_pem, created, not_after, active"
 #define LOCKOUT_COLUMNS                                                                            \
     "tenant_id, user_id, failed_count, last_bad_hash, last_failure, locked_until, lockout_count"
-#define SIGNIN_COLUMNS                                                                             \
-    "id, tenant_id, user_id, user_principal_name, app_id, app_display_name, ip_address,"           \
-    " client_request_id, grant_type, error_code, failure_reason, created"
+#define SIGNIN_COLUMNS ATRIUM_SQLITE_SIGNIN_COLUMNS
 
 static void read_session(sqlite3_stmt *st, void *ret)
 {
@@ -57,7 +55,7 @@ static void read_lockout(sqlite3_stmt *st, void *ret)
     l->lockout_count = sqlite3_column_int(st, 6);
 }
 
-static void read_signin(sqlite3_stmt *st, void *ret)
+void atrium_sqlite_read_signin(sqlite3_stmt *st, void *ret)
 {
     struct atrium_signin_event *ev = ret;
     memset(ev, 0, sizeof(*ev));
@@ -355,7 +353,8 @@ int atrium_sqlite_signin_list(struct atrium_store *base, const char *tenant_id,
         sqlite3_bind_int64(st, 3, before_created);
     if (sqlite3_bind_parameter_count(st) >= 4)
         atrium_sqlite_bind_text(st, 4, before_id);
-    r = atrium_sqlite_get_rows(st, read_signin, sizeof(*l.items), (void **)&l.items, &l.count);
+    r = atrium_sqlite_get_rows(st, atrium_sqlite_read_signin, sizeof(*l.items), (void **)&l.items,
+                               &l.count);
     if (r < 0) {
         atrium_signin_event_list_release(&l);
         return r;

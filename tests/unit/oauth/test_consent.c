@@ -88,6 +88,18 @@ static void grants(struct cfx *x, const char *tenant_id, const char *client_sp,
     assert_int_equal(x->f->s->oauth->grant_list(x->f->s, tenant_id, client_sp, l), 0);
 }
 
+/* How many audit entries of tenant_id have that activity (by user_id, when given). */
+static size_t audits(struct tf *f, const char *tenant_id, const char *activity, const char *user_id)
+{
+    struct atrium_audit_filter af = {.activity = (char *)activity,
+                                     .initiator_user_id = (char *)user_id};
+    struct atrium_directory_audit_list al = {0};
+    assert_int_equal(f->s->ops->audit_list(f->s, tenant_id, &af, NULL, 100, &al), 0);
+    size_t n = al.count;
+    atrium_directory_audit_list_release(&al);
+    return n;
+}
+
 static void test_grant_created(void **state)
 {
     struct cfx *x = *state;
@@ -106,6 +118,8 @@ static void test_grant_created(void **state)
     assert_string_equal(l.items[0].resource_id, x->f->t1.graph_sp);
     assert_string_equal(l.items[0].scope, "User.Read openid profile");
     atrium_oauth2_grant_list_release(&l);
+    assert_int_equal(audits(x->f, x->f->t1.id, "Consent to application", alice), 1);
+    assert_int_equal(audits(x->f, x->f->t1.id, "Add service principal", NULL), 0);
 
     assert_int_equal(resolve(x, x->f->t1.id, &x->c, alice, "openid User.Read", &e), 0);
     /* Consent is the user's own: not for another user of the tenant. */
@@ -243,6 +257,10 @@ static void test_multi_tenant_first_consent(void **state)
     assert_string_equal(sp.app_owner_tenant_id, f->t1.id);
     assert_string_equal(sp.display_name, "Multi App");
     assert_true(sp.account_enabled);
+    /* Audited in the consenting tenant: the new principal, then the consent. */
+    assert_int_equal(audits(f, f->t2.id, "Add service principal", f->carol.id), 1);
+    assert_int_equal(audits(f, f->t2.id, "Consent to application", f->carol.id), 1);
+    assert_int_equal(audits(f, f->t1.id, "Consent to application", NULL), 0);
 
     assert_int_equal(atrium_oauth_client_find(f->s, f->t2.id, m.app_id, &c, &e), 0);
     assert_string_equal(c.sp_id, sp.id);

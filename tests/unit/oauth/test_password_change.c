@@ -86,6 +86,17 @@ static void test_forced_change(void **state)
     assert_non_null(u.password_hash);
     atrium_user_release(&u);
     assert_int_equal(events_with_code(f, 0), ok_before + 1);
+    /* The directory audit log has the change, by bob himself, without a value. */
+    struct atrium_audit_filter af = {.activity = "Change user password"};
+    struct atrium_directory_audit_list al = {0};
+    assert_int_equal(f->s->ops->audit_list(f->s, f->t1.id, &af, NULL, 10, &al), 0);
+    assert_int_equal(al.count, 1);
+    assert_int_equal(al.items[0].initiator, ATRIUM_AUDIT_BY_USER);
+    assert_string_equal(al.items[0].initiator_id, bob.id);
+    assert_non_null(strstr(al.items[0].targets, bob.id));
+    assert_null(strstr(al.items[0].targets, NEW_PASSWORD));
+    assert_null(strstr(al.items[0].targets, FX_PASSWORD));
+    atrium_directory_audit_list_release(&al);
 
     /* The new password signs in (no more 50055); the old one is wrong. */
     assert_int_equal(auth(f, &bob, NEW_PASSWORD, &e), 0);
