@@ -47,7 +47,8 @@ struct atrium_service_principal {
     char app_id[ATRIUM_UUID_LEN + 1];
     char app_owner_tenant_id[ATRIUM_UUID_LEN + 1];
     char *display_name;
-    char *definition; /* JSON text: appRoles, oauth2PermissionScopes, servicePrincipalNames, replyUrls */
+    char *definition; /* JSON text: appRoles, oauth2PermissionScopes, servicePrincipalNames,
+                         replyUrls */
     bool account_enabled;
     int64_t created;
 };
@@ -69,8 +70,8 @@ struct atrium_app_role_assignment {
 struct atrium_oauth2_grant {
     char id[ATRIUM_UUID_LEN + 1];
     char tenant_id[ATRIUM_UUID_LEN + 1];
-    char client_id[ATRIUM_UUID_LEN + 1];   /* client service principal id */
-    char resource_id[ATRIUM_UUID_LEN + 1]; /* resource service principal id */
+    char client_id[ATRIUM_UUID_LEN + 1];    /* client service principal id */
+    char resource_id[ATRIUM_UUID_LEN + 1];  /* resource service principal id */
     char principal_id[ATRIUM_UUID_LEN + 1]; /* user id, "" for AllPrincipals */
     char *consent_type;                     /* ATRIUM_CONSENT_* */
     char *scope;                            /* space-separated scope values */

@@ -36,7 +36,7 @@ struct atrium_mac_key;
 
 /* Lifetimes and limits; defaults in ATRIUM_OAUTH_CONFIG_DEFAULT. Seconds. */
 struct atrium_oauth_config {
-    const char *public_url; /* "https://localhost:8443", no trailing slash */
+    const char *public_url;         /* "https://localhost:8443", no trailing slash */
     int64_t access_token_lifetime;  /* 3600 */
     int64_t code_lifetime;          /* 600, single use */
     int64_t device_code_lifetime;   /* 900 */
@@ -49,27 +49,29 @@ struct atrium_oauth_config {
 };
 
 #define ATRIUM_OAUTH_CONFIG_DEFAULT                                                                \
-    {.public_url = NULL, .access_token_lifetime = 3600, .code_lifetime = 600,                      \
-     .device_code_lifetime = 900, .device_poll_interval = 5,                                       \
-     .refresh_token_lifetime = 90 * 86400, .session_lifetime = 86400,                              \
-     .key_grace_period = 14 * 86400, .lockout_threshold = 10, .lockout_duration = 60}
+    {                                                                                              \
+        .public_url = NULL, .access_token_lifetime = 3600, .code_lifetime = 600,                   \
+        .device_code_lifetime = 900, .device_poll_interval = 5,                                    \
+        .refresh_token_lifetime = 90 * 86400, .session_lifetime = 86400,                           \
+        .key_grace_period = 14 * 86400, .lockout_threshold = 10, .lockout_duration = 60            \
+    }
 
 /* Shared, read-mostly state of the services (one per process). */
 struct atrium_oauth {
     struct atrium_oauth_config cfg;
-    struct atrium_keyring *keyring;         /* signing keys (crypto/keyring.h) */
-    struct atrium_secret_hasher *secrets;   /* client secrets, wrong-password hashes */
-    struct atrium_pwhasher *hasher;         /* Argon2id for user passwords */
+    struct atrium_keyring *keyring;           /* signing keys (crypto/keyring.h) */
+    struct atrium_secret_hasher *secrets;     /* client secrets, wrong-password hashes */
+    struct atrium_pwhasher *hasher;           /* Argon2id for user passwords */
     struct atrium_bearer_cache *bearer_cache; /* verified access tokens (may be NULL) */
     struct atrium_mac_key *paging_key;        /* directory API $skiptoken MACs (crypto/mac.h) */
 };
 
 /* An OAuth error as Entra reports it. */
 struct atrium_oauth_error {
-    const char *error; /* "invalid_grant", ... (static string) */
-    int aadsts;        /* 50126, ...; 0 when none */
-    unsigned status;   /* HTTP status: 400, 401, ... */
-    const char *suberror; /* "consent_required", "user_password_expired" or NULL */
+    const char *error;     /* "invalid_grant", ... (static string) */
+    int aadsts;            /* 50126, ...; 0 when none */
+    unsigned status;       /* HTTP status: 400, 401, ... */
+    const char *suberror;  /* "consent_required", "user_password_expired" or NULL */
     char description[256]; /* without the "AADSTS<n>: " prefix */
 };
 
@@ -113,10 +115,10 @@ int atrium_oauth_jwks(const struct atrium_oauth *o, const char *tenant_id, json_
 struct atrium_oauth_client {
     char app_id[ATRIUM_UUID_LEN + 1];
     char *display_name;
-    bool is_public;        /* no secret: PKCE required */
-    bool is_first_party;   /* 04b07795-...: pre-consented, localhost redirects */
+    bool is_public;      /* no secret: PKCE required */
+    bool is_first_party; /* 04b07795-...: pre-consented, localhost redirects */
     bool multi_tenant;
-    json_t *definition;    /* the application's Graph properties (NULL for first party) */
+    json_t *definition; /* the application's Graph properties (NULL for first party) */
     char home_tenant_id[ATRIUM_UUID_LEN + 1];
     char application_object_id[ATRIUM_UUID_LEN + 1]; /* "" for first party */
     char sp_id[ATRIUM_UUID_LEN + 1]; /* its service principal in the requesting tenant */
@@ -161,11 +163,11 @@ int atrium_oauth_redirect_allowed(const struct atrium_oauth_client *c, const cha
 /* What a scope parameter asks for, after resolution against the resource. */
 struct atrium_oauth_scopes {
     bool openid, profile, email, offline_access;
-    bool dot_default;            /* "<resource>/.default" */
+    bool dot_default;                          /* "<resource>/.default" */
     char resource_app_id[ATRIUM_UUID_LEN + 1]; /* "" when only OIDC scopes */
-    char *resource_uri;          /* the identifier used (e.g. https://graph.microsoft.com) */
-    char *granted;               /* space-separated delegated scopes granted (scp) */
-    json_t *roles;               /* array of granted application permissions (app-only) */
+    char *resource_uri; /* the identifier used (e.g. https://graph.microsoft.com) */
+    char *granted;      /* space-separated delegated scopes granted (scp) */
+    json_t *roles;      /* array of granted application permissions (app-only) */
 };
 void atrium_oauth_scopes_release(struct atrium_oauth_scopes *sc);
 
@@ -181,8 +183,8 @@ void atrium_oauth_scopes_release(struct atrium_oauth_scopes *sc);
  */
 int atrium_oauth_scopes_resolve(struct atrium_store *s, const char *tenant_id,
                                 const struct atrium_oauth_client *c, const char *scope,
-                                bool app_only, const char *user_id,
-                                struct atrium_oauth_scopes *ret, struct atrium_oauth_error *e);
+                                bool app_only, const char *user_id, struct atrium_oauth_scopes *ret,
+                                struct atrium_oauth_error *e);
 
 /*
  * Record user_id's consent (the hosted consent screen's Accept) to what
@@ -227,8 +229,8 @@ struct atrium_authn_request {
  * ATRIUM_EBUSY when the hasher is saturated.
  */
 int atrium_oauth_authenticate(struct atrium_store *s, const struct atrium_oauth *o,
-                              const struct atrium_authn_request *req,
-                              struct atrium_user *ret_user, struct atrium_oauth_error *e);
+                              const struct atrium_authn_request *req, struct atrium_user *ret_user,
+                              struct atrium_oauth_error *e);
 
 /* Forced password change after a 50055: verify the current one, apply policy, clear the flag. */
 int atrium_oauth_change_password(struct atrium_store *s, const struct atrium_oauth *o,
@@ -270,14 +272,14 @@ struct atrium_token_request {
     const char *tenant_segment; /* the {tenant} path segment */
     const char *grant_type;
     const char *client_id;
-    const char *client_secret;  /* from the form or Basic */
+    const char *client_secret; /* from the form or Basic */
     bool client_secret_basic;
     const char *scope;
     const char *code, *redirect_uri, *code_verifier;
     const char *refresh_token;
     const char *username, *password;
     const char *device_code;
-    bool client_info;           /* client_info=1 */
+    bool client_info; /* client_info=1 */
     const char *ip;
     const char *correlation_id; /* client-request-id */
 };
@@ -296,18 +298,18 @@ int atrium_oauth_token(struct atrium_store *s, const struct atrium_oauth *o,
 
 /* --- Device authorization (oauth/device.c) --------------------------------- */
 
-/* POST /devicecode: *ret = {device_code, user_code, verification_uri, expires_in, interval, message}. */
+/* POST /devicecode: *ret = {device_code, user_code, verification_uri, expires_in, interval,
+ * message}. */
 int atrium_oauth_device_start(struct atrium_store *s, const struct atrium_oauth *o,
                               const char *tenant_segment, const char *client_id, const char *scope,
                               json_t **ret, struct atrium_oauth_error *e);
 /* The user-code page: look a code up (for the page to show the app's name). */
-int atrium_oauth_device_lookup(struct atrium_store *s, const char *tenant_id,
-                               const char *user_code, struct atrium_device_code *ret,
-                               struct atrium_oauth_error *e);
+int atrium_oauth_device_lookup(struct atrium_store *s, const char *tenant_id, const char *user_code,
+                               struct atrium_device_code *ret, struct atrium_oauth_error *e);
 /* The signed-in user approves (or denies) the code. */
-int atrium_oauth_device_decide(struct atrium_store *s, const char *tenant_id,
-                               const char *user_code, bool approve, const char *user_id,
-                               int64_t auth_time, struct atrium_oauth_error *e);
+int atrium_oauth_device_decide(struct atrium_store *s, const char *tenant_id, const char *user_code,
+                               bool approve, const char *user_id, int64_t auth_time,
+                               struct atrium_oauth_error *e);
 
 /* --- Bearer tokens (oauth/bearer.c) ---------------------------------------- */
 
@@ -324,5 +326,5 @@ struct atrium_bearer_cache *atrium_bearer_cache_new(size_t capacity);
 void atrium_bearer_cache_free(struct atrium_bearer_cache *c);
 
 /* userinfo claims for a validated principal: sub, name, preferred_username, email as scoped. */
-int atrium_oauth_userinfo(struct atrium_store *s, const struct atrium_oauth *o,
-                          const char *token, json_t **ret, struct atrium_oauth_error *e);
+int atrium_oauth_userinfo(struct atrium_store *s, const struct atrium_oauth *o, const char *token,
+                          json_t **ret, struct atrium_oauth_error *e);

@@ -178,8 +178,12 @@ static void test_malformed_phc(void **state)
         " $argon2id$v=19$m=1024,t=1,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA",
         buf,
     };
-    /* The good hash with one trailing character cut off the hash part. */
-    snprintf(buf, sizeof(buf), "%.*s", (int)strlen(good) - 1, good);
+    /*
+     * The good hash with two characters cut off the hash part: 43 -> 41
+     * base64 characters, a length no base64 text can have (one character
+     * less would sometimes still decode to a shorter, valid hash).
+     */
+    snprintf(buf, sizeof(buf), "%.*s", (int)strlen(good) - 2, good);
     assert_non_null(tail);
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         bool match = true;
