@@ -352,10 +352,13 @@ run() {
     # The best valid rate per scenario, for the targets.
     if [[ $valid == yes ]]; then
         local prev=${best[$name]:-0}
-        best[$name]=$(awk -v a="$prev" -v b="${r[ok_rps]}" 'BEGIN { print (b > a) ? b : a }')
+        if awk -v a="$prev" -v b="${r[ok_rps]}" 'BEGIN { exit !(b > a) }'; then
+            best[$name]=${r[ok_rps]}
+            best_note[$name]="\`-t$t -c$c\`, server threads $split, others $others cores"
+        fi
     fi
 }
-declare -A best=() cpu_k=()
+declare -A best=() best_note=() cpu_k=()
 
 disc_path="/$tenant/v2.0/.well-known/openid-configuration"
 token_path="/$tenant/oauth2/v2.0/token"
@@ -369,12 +372,21 @@ run client_credentials client_credentials.lua "$token_path" 2 32
 unset BENCH_CLIENT_SECRET
 
 # --- 5. raw crypto rates, right before the password grant ------------------------------
-sign1=- sign2=- sign1_cpu=- argon1=- argon2=- argon2_cpu=- crypto_load=-
+sign1=- sign2=- sign1_cpu=- argon1=- argon2=- argon2_cpu=- crypto_load=- crypto_others=-
 if [[ -x $crypto_bin ]]; then
     wait_quiet
     crypto_load=$(load1)
     say "bench_crypto (about 12 s; load $crypto_load)"
-    crypto_out=$("$crypto_bin")
+    cb0=$(machine_busy)
+    ct0=$EPOCHREALTIME
+    TIMEFORMAT='%U %S'
+    { time "$crypto_bin" >"$work/crypto.out"; } 2>"$work/crypto.time"
+    ct1=$EPOCHREALTIME
+    cb1=$(machine_busy)
+    crypto_out=$(<"$work/crypto.out")
+    # Cores used by other processes while bench_crypto ran.
+    crypto_others=$(awk -v b="$((cb1 - cb0))" -v k="$clk_tck" -v t0="$ct0" -v t1="$ct1" \
+        'END { o = (b / k - $1 - $2) / (t1 - t0); if (o < 0) o = 0; printf "%.2f", o }' "$work/crypto.time")
     printf '%s\n' "$crypto_out" >&2
     # rate LABEL THREADS [per-cpu]: the "/s" figure (or the per CPU-second one).
     rate() {
@@ -470,16 +482,20 @@ cat <<EOF
 | start-up, existing data dir (median of 3) | ${warm_exec_ms} ms exec→listening (server's startup_ms ${warm_server_ms}); runs: ${warm_exec[*]} ms |
 | idle RSS (after start-up, before load) | ${rss_idle_kb} kB (${rss_idle_mb} MB) |
 | RSS after the load | ${rss_load_kb} kB ($(mb "$rss_load_kb") MB), peak (VmHWM) $(mb "$rss_hwm_kb") MB |
-| raw RS256 sign (bench_crypto, load $crypto_load) | ${sign1}/s on 1 thread, ${sign2}/s on 2 (${sign1_cpu} per CPU-second) |
+| raw RS256 sign (bench_crypto, load $crypto_load, others ~${crypto_others} cores) | ${sign1}/s on 1 thread, ${sign2}/s on 2 (${sign1_cpu} per CPU-second) |
 | raw Argon2id m=19456 t=2 p=1 (bench_crypto) | ${argon1}/s on 1 thread, ${argon2}/s on 2 (${argon2_cpu} per CPU-second) |
 
-| target | goal | measured (best valid run) | |
-|---|---|---|---|
-| client-credentials tokens/s | ≥ 7,000 | $cc | $(ok_if "$cc" 7000 '>=') |
-| password grant vs raw Argon2id (2 threads) | ≥ 90 % | $pw/s = ${pw_pct} % of ${argon2}/s (per CPU-second: the hash is ${pw_share} % of a grant's CPU) | $(ok_if "$pw_pct" 90 '>=') |
-| discovery GET/s | ≥ 50,000 | $disc | $(ok_if "$disc" 50000 '>=') |
-| idle RSS | ≤ 20 MB | ${rss_idle_mb} MB | $(ok_if "$rss_idle_mb" 20 '<=') |
-| start-up (existing data dir) | ≤ 100 ms | ${warm_exec_ms} ms | $(ok_if "$warm_exec_ms" 100 '<=') |
+| target | goal | measured (best valid run) | | conditions of that run |
+|---|---|---|---|---|
+| client-credentials tokens/s | ≥ 7,000 | $cc | $(ok_if "$cc" 7000 '>=') | ${best_note[client_credentials]:-} |
+| password grant vs raw Argon2id (2 threads) | ≥ 90 % | $pw/s = ${pw_pct} % of ${argon2}/s | $(ok_if "$pw_pct" 90 '>=') | ${best_note[password]:-}; bench_crypto: others ~${crypto_others} cores; per CPU-second the hash is ${pw_share} % of a grant |
+| discovery GET/s | ≥ 50,000 | $disc | $(ok_if "$disc" 50000 '>=') | ${best_note[discovery]:-} |
+| idle RSS | ≤ 20 MB | ${rss_idle_mb} MB | $(ok_if "$rss_idle_mb" 20 '<=') | |
+| start-up (existing data dir) | ≤ 100 ms | ${warm_exec_ms} ms | $(ok_if "$warm_exec_ms" 100 '<=') | exec → listening line, median of 3 |
+
+A rate measured while other processes used a sizeable share of the two
+cores ("others") or while one server thread did all the work (server
+threads "0.98" rather than "0.9+0.9") is a lower bound, not the capacity.
 EOF
 
 cat <<EOF

@@ -264,7 +264,11 @@ int atrium_graph_role_assign_user(struct atrium_store *s, const char *tenant_id,
     snprintf(a.tenant_id, sizeof(a.tenant_id), "%s", tenant_id);
     snprintf(a.role_template_id, sizeof(a.role_template_id), "%s", template_id);
     snprintf(a.principal_id, sizeof(a.principal_id), "%s", user_id);
-    int r = s->ops->role_assign(s, tenant_id, &a);
+    /* Assigning a role activates it for good, as in Entra: it stays listed once empty. */
+    int r = s->ops->directory_role_activate(s, tenant_id, template_id, a.created);
+    if (r < 0 && r != ATRIUM_ECONFLICT)
+        return atrium_graph_store_fail(e, r);
+    r = s->ops->role_assign(s, tenant_id, &a);
     if (r == ATRIUM_ECONFLICT)
         return property ? atrium_graph_ref_exists(e, property) : conflict(e, "principalId");
     if (r == ATRIUM_ENOTFOUND)
