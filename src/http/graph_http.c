@@ -44,6 +44,22 @@ int atrium_graph_req_body(struct atrium_req *rq, json_t **ret)
     return 0;
 }
 
+int atrium_graph_req_begin_body(struct atrium_req *rq, struct atrium_store **ret_store,
+                                const char **ret_tenant_id, json_t **ret_body)
+{
+    int r = atrium_graph_req_begin(rq, ret_store, ret_tenant_id);
+    return r < 0 ? r : atrium_graph_req_body(rq, ret_body);
+}
+
+int atrium_graph_req_begin_query(struct atrium_req *rq, const struct atrium_odata_spec *spec,
+                                 struct atrium_store **ret_store, const char **ret_tenant_id,
+                                 struct atrium_odata_query *q)
+{
+    atrium_odata_query_init(q);
+    int r = atrium_graph_req_begin(rq, ret_store, ret_tenant_id);
+    return r < 0 ? r : atrium_graph_req_query(rq, spec, q);
+}
+
 int atrium_graph_req_query(struct atrium_req *rq, const struct atrium_odata_spec *spec,
                            struct atrium_odata_query *q)
 {
@@ -55,8 +71,7 @@ int atrium_graph_req_query(struct atrium_req *rq, const struct atrium_odata_spec
     return r;
 }
 
-/* Percent-encode s for a query value (unreserved characters kept). */
-static void put_encoded(struct atrium_buf *b, const char *s)
+void atrium_graph_put_encoded(struct atrium_buf *b, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -81,11 +96,11 @@ static char *next_link(const struct atrium_req *rq, const struct atrium_odata_qu
                       q->top);
     if (q->raw_filter) {
         atrium_buf_puts(&b, "&$filter=");
-        put_encoded(&b, q->raw_filter);
+        atrium_graph_put_encoded(&b, q->raw_filter);
     }
     if (q->raw_select) {
         atrium_buf_puts(&b, "&$select=");
-        put_encoded(&b, q->raw_select);
+        atrium_graph_put_encoded(&b, q->raw_select);
     }
     atrium_buf_printf(&b, "&$skiptoken=%s", token);
     char *out = atrium_buf_take(&b);
@@ -151,6 +166,14 @@ int atrium_graph_resp_value(struct atrium_resp *rs, const struct atrium_req *rq,
                             const char *type, json_t *obj)
 {
     return resp_object(rs, rq, status, type, NULL, obj, "");
+}
+
+void atrium_graph_resp_location(struct atrium_resp *rs, const struct atrium_req *rq,
+                                const char *collection, const char *id)
+{
+    AUTO_FREE char *location =
+        xasprintf("%s/v1.0/%s/%s", rq->app->public_url ? rq->app->public_url : "", collection, id);
+    atrium_resp_header(rs, "Location", location);
 }
 
 int atrium_graph_resp_no_content(struct atrium_resp *rs)

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "core/err.h"
-#include "core/xalloc.h"
 #include "graph/apps.h"
 #include "http/graph_http.h"
 #include "http/request.h"
@@ -37,10 +36,7 @@ int atrium_handle_graph_apps_list(struct atrium_req *rq, struct atrium_resp *rs)
     struct atrium_odata_query q;
     struct atrium_application_list l = {0};
     char next[ATRIUM_UUID_LEN + 1] = "";
-    int r = atrium_graph_req_begin(rq, &s, &tid);
-    if (r < 0)
-        return r;
-    r = atrium_graph_req_query(rq, &atrium_graph_app_odata, &q);
+    int r = atrium_graph_req_begin_query(rq, &atrium_graph_app_odata, &s, &tid, &q);
     if (r == 0)
         r = atrium_graph_app_list(s, tid, rq->principal, &q, &l, next, &rq->err);
     json_t *items = json_array();
@@ -64,18 +60,13 @@ int atrium_handle_graph_app_create(struct atrium_req *rq, struct atrium_resp *rs
     const char *tid;
     json_t *body;
     struct atrium_application a = {0};
-    int r = atrium_graph_req_begin(rq, &s, &tid);
-    if (r == 0)
-        r = atrium_graph_req_body(rq, &body);
+    int r = atrium_graph_req_begin_body(rq, &s, &tid, &body);
     if (r == 0)
         r = atrium_graph_app_create(s, tid, rq->principal, body, &a, &rq->err);
     if (r == 0)
         r = render_app(rq, rs, s, 201, &a, NULL);
-    if (r == 0) {
-        AUTO_FREE char *location = xasprintf("%s/v1.0/applications/%s",
-                                             rq->app->public_url ? rq->app->public_url : "", a.id);
-        atrium_resp_header(rs, "Location", location);
-    }
+    if (r == 0)
+        atrium_graph_resp_location(rs, rq, "applications", a.id);
     atrium_application_release(&a);
     return r;
 }
@@ -86,10 +77,7 @@ int atrium_handle_graph_app_get(struct atrium_req *rq, struct atrium_resp *rs)
     const char *tid;
     struct atrium_odata_query q;
     struct atrium_application a = {0};
-    int r = atrium_graph_req_begin(rq, &s, &tid);
-    if (r < 0)
-        return r;
-    r = atrium_graph_req_query(rq, &atrium_graph_app_odata, &q);
+    int r = atrium_graph_req_begin_query(rq, &atrium_graph_app_odata, &s, &tid, &q);
     if (r == 0)
         r = atrium_graph_app_get(s, tid, rq->principal, atrium_req_param(rq, "id"), &a, &rq->err);
     if (r == 0)
@@ -104,9 +92,7 @@ int atrium_handle_graph_app_update(struct atrium_req *rq, struct atrium_resp *rs
     struct atrium_store *s;
     const char *tid;
     json_t *body;
-    int r = atrium_graph_req_begin(rq, &s, &tid);
-    if (r == 0)
-        r = atrium_graph_req_body(rq, &body);
+    int r = atrium_graph_req_begin_body(rq, &s, &tid, &body);
     if (r == 0)
         r = atrium_graph_app_update(s, tid, rq->principal, atrium_req_param(rq, "id"), body,
                                     &rq->err);
@@ -131,9 +117,7 @@ int atrium_handle_graph_app_add_password(struct atrium_req *rq, struct atrium_re
     struct atrium_app_password p = {0};
     char secret[ATRIUM_CLIENT_SECRET_LEN + 1] = "";
     const struct atrium_secret_hasher *h = rq->app->oauth ? rq->app->oauth->secrets : NULL;
-    int r = atrium_graph_req_begin(rq, &s, &tid);
-    if (r == 0)
-        r = atrium_graph_req_body(rq, &body);
+    int r = atrium_graph_req_begin_body(rq, &s, &tid, &body);
     if (r == 0)
         r = atrium_graph_app_add_password(s, h, tid, rq->principal, atrium_req_param(rq, "id"),
                                           body, &p, secret, &rq->err);
@@ -150,9 +134,7 @@ int atrium_handle_graph_app_remove_password(struct atrium_req *rq, struct atrium
     struct atrium_store *s;
     const char *tid;
     json_t *body;
-    int r = atrium_graph_req_begin(rq, &s, &tid);
-    if (r == 0)
-        r = atrium_graph_req_body(rq, &body);
+    int r = atrium_graph_req_begin_body(rq, &s, &tid, &body);
     if (r == 0)
         r = atrium_graph_app_remove_password(s, tid, rq->principal, atrium_req_param(rq, "id"),
                                              body, &rq->err);

@@ -35,21 +35,6 @@ static int log_query(struct atrium_req *rq, enum atrium_log_kind kind, struct at
     return r;
 }
 
-/* Percent-encode s as a query value (unreserved characters kept). */
-static void put_encoded(struct atrium_buf *b, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-            strchr("-._~", *p)) {
-            atrium_buf_append(b, p, 1);
-        } else {
-            char esc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-            atrium_buf_append(b, esc, 3);
-        }
-    }
-}
-
 /* 200 {"@odata.context", "value": items, "@odata.nextLink"?}; items consumed. */
 static int resp_log(struct atrium_resp *rs, const struct atrium_req *rq, const char *context,
                     const struct atrium_log_query *q, json_t *items,
@@ -65,7 +50,7 @@ static int resp_log(struct atrium_resp *rs, const struct atrium_req *rq, const c
         atrium_buf_printf(&b, "%s%s?$top=%zu", base, rq->path, q->top);
         if (q->raw_filter) {
             atrium_buf_puts(&b, "&$filter=");
-            put_encoded(&b, q->raw_filter);
+            atrium_graph_put_encoded(&b, q->raw_filter);
         }
         atrium_buf_printf(&b, "&$skiptoken=%s", token);
         json_object_set_new(doc, "@odata.nextLink", json_string(b.buf));

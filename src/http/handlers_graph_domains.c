@@ -44,10 +44,7 @@ int atrium_handle_graph_domains_list(struct atrium_req *rq, struct atrium_resp *
     const char *tid;
     struct atrium_odata_query q;
     struct atrium_domain_list l = {0};
-    int r = atrium_graph_req_begin(rq, &s, &tid);
-    if (r < 0)
-        return r;
-    r = atrium_graph_req_query(rq, &atrium_graph_domain_odata, &q);
+    int r = atrium_graph_req_begin_query(rq, &atrium_graph_domain_odata, &s, &tid, &q);
     if (r == 0)
         r = atrium_graph_domain_list(s, tid, rq->principal, &l, &rq->err);
     if (r == 0) {
@@ -67,18 +64,13 @@ int atrium_handle_graph_domain_create(struct atrium_req *rq, struct atrium_resp 
     const char *tid;
     json_t *body;
     struct atrium_domain d = {0};
-    int r = atrium_graph_req_begin(rq, &s, &tid);
-    if (r == 0)
-        r = atrium_graph_req_body(rq, &body);
+    int r = atrium_graph_req_begin_body(rq, &s, &tid, &body);
     if (r == 0)
         r = atrium_graph_domain_add(s, &rq->app->directory, tid, rq->principal, body, &d, &rq->err);
     if (r == 0)
         r = render_domain(rq, rs, s, 201, &d, NULL, NULL);
-    if (r == 0) {
-        AUTO_FREE char *location =
-            xasprintf("%s/v1.0/domains/%s", rq->app->public_url ? rq->app->public_url : "", d.name);
-        atrium_resp_header(rs, "Location", location);
-    }
+    if (r == 0)
+        atrium_graph_resp_location(rs, rq, "domains", d.name);
     atrium_domain_release(&d);
     return r;
 }
@@ -89,10 +81,7 @@ int atrium_handle_graph_domain_get(struct atrium_req *rq, struct atrium_resp *rs
     const char *tid;
     struct atrium_odata_query q;
     struct atrium_domain d = {0};
-    int r = atrium_graph_req_begin(rq, &s, &tid);
-    if (r < 0)
-        return r;
-    r = atrium_graph_req_query(rq, &atrium_graph_domain_odata, &q);
+    int r = atrium_graph_req_begin_query(rq, &atrium_graph_domain_odata, &s, &tid, &q);
     if (r == 0)
         r = atrium_graph_domain_get(s, tid, rq->principal, atrium_req_param(rq, "id"), &d,
                                     &rq->err);
@@ -108,9 +97,7 @@ int atrium_handle_graph_domain_update(struct atrium_req *rq, struct atrium_resp 
     struct atrium_store *s;
     const char *tid;
     json_t *body;
-    int r = atrium_graph_req_begin(rq, &s, &tid);
-    if (r == 0)
-        r = atrium_graph_req_body(rq, &body);
+    int r = atrium_graph_req_begin_body(rq, &s, &tid, &body);
     if (r == 0)
         r = atrium_graph_domain_update(s, tid, rq->principal, atrium_req_param(rq, "id"), body,
                                        &rq->err);

@@ -21,10 +21,7 @@ int atrium_handle_graph_grants_list(struct atrium_req *rq, struct atrium_resp *r
     struct atrium_odata_query q;
     struct atrium_oauth2_grant_list l = {0};
     char next[ATRIUM_UUID_LEN + 1] = "";
-    int r = atrium_graph_req_begin(rq, &s, &tid);
-    if (r < 0)
-        return r;
-    r = atrium_graph_req_query(rq, &atrium_graph_grant_odata, &q);
+    int r = atrium_graph_req_begin_query(rq, &atrium_graph_grant_odata, &s, &tid, &q);
     if (r == 0)
         r = atrium_graph_grant_list(s, tid, rq->principal, &q, &l, next, &rq->err);
     if (r == 0) {
@@ -44,9 +41,7 @@ int atrium_handle_graph_grant_create(struct atrium_req *rq, struct atrium_resp *
     const char *tid;
     json_t *body;
     struct atrium_oauth2_grant g = {0};
-    int r = atrium_graph_req_begin(rq, &s, &tid);
-    if (r == 0)
-        r = atrium_graph_req_body(rq, &body);
+    int r = atrium_graph_req_begin_body(rq, &s, &tid, &body);
     if (r == 0)
         r = atrium_graph_grant_create(s, tid, rq->principal, body, &g, &rq->err);
     if (r == 0)
@@ -61,10 +56,7 @@ int atrium_handle_graph_grant_get(struct atrium_req *rq, struct atrium_resp *rs)
     const char *tid;
     struct atrium_odata_query q;
     struct atrium_oauth2_grant g = {0};
-    int r = atrium_graph_req_begin(rq, &s, &tid);
-    if (r < 0)
-        return r;
-    r = atrium_graph_req_query(rq, &atrium_graph_grant_odata, &q);
+    int r = atrium_graph_req_begin_query(rq, &atrium_graph_grant_odata, &s, &tid, &q);
     if (r == 0)
         r = atrium_graph_grant_get(s, tid, rq->principal, atrium_req_param(rq, "id"), &g, &rq->err);
     if (r == 0)
@@ -79,9 +71,7 @@ int atrium_handle_graph_grant_update(struct atrium_req *rq, struct atrium_resp *
     struct atrium_store *s;
     const char *tid;
     json_t *body;
-    int r = atrium_graph_req_begin(rq, &s, &tid);
-    if (r == 0)
-        r = atrium_graph_req_body(rq, &body);
+    int r = atrium_graph_req_begin_body(rq, &s, &tid, &body);
     if (r == 0)
         r = atrium_graph_grant_update(s, tid, rq->principal, atrium_req_param(rq, "id"), body,
                                       &rq->err);

@@ -12,12 +12,10 @@
 
 #include "core/err.h"
 #include "core/str.h"
-#include "core/xalloc.h"
 #include "graph/groups.h"
 #include "http/graph_http.h"
 #include "http/request.h"
 #include "http/response.h"
-#include "http/server.h"
 
 #define CONTEXT "groups"
 #define DIROBJ_CONTEXT "directoryObjects"
@@ -30,10 +28,7 @@ int atrium_handle_graph_groups_list(struct atrium_req *rq, struct atrium_resp *r
     struct atrium_odata_query q;
     struct atrium_group_list l = {0};
     char next[ATRIUM_UUID_LEN + 1] = "";
-    int r = atrium_graph_req_begin(rq, &s, &tid);
-    if (r < 0)
-        return r;
-    r = atrium_graph_req_query(rq, &atrium_graph_group_odata, &q);
+    int r = atrium_graph_req_begin_query(rq, &atrium_graph_group_odata, &s, &tid, &q);
     if (r == 0)
         r = atrium_graph_group_list(s, tid, rq->principal, &q, &l, next, &rq->err);
     if (r == 0) {
@@ -53,18 +48,13 @@ int atrium_handle_graph_group_create(struct atrium_req *rq, struct atrium_resp *
     const char *tid;
     json_t *body;
     struct atrium_group g = {0};
-    int r = atrium_graph_req_begin(rq, &s, &tid);
-    if (r == 0)
-        r = atrium_graph_req_body(rq, &body);
+    int r = atrium_graph_req_begin_body(rq, &s, &tid, &body);
     if (r == 0)
         r = atrium_graph_group_create(s, tid, rq->principal, body, &g, &rq->err);
     if (r == 0)
         r = atrium_graph_resp_entity(rs, rq, 201, CONTEXT, NULL, atrium_graph_group_to_json(&g));
-    if (r == 0) {
-        AUTO_FREE char *location =
-            xasprintf("%s/v1.0/groups/%s", rq->app->public_url ? rq->app->public_url : "", g.id);
-        atrium_resp_header(rs, "Location", location);
-    }
+    if (r == 0)
+        atrium_graph_resp_location(rs, rq, "groups", g.id);
     atrium_group_release(&g);
     return r;
 }
@@ -75,10 +65,7 @@ int atrium_handle_graph_group_get(struct atrium_req *rq, struct atrium_resp *rs)
     const char *tid;
     struct atrium_odata_query q;
     struct atrium_group g = {0};
-    int r = atrium_graph_req_begin(rq, &s, &tid);
-    if (r < 0)
-        return r;
-    r = atrium_graph_req_query(rq, &atrium_graph_group_odata, &q);
+    int r = atrium_graph_req_begin_query(rq, &atrium_graph_group_odata, &s, &tid, &q);
     if (r == 0)
         r = atrium_graph_group_get(s, tid, rq->principal, atrium_req_param(rq, "id"), &g, &rq->err);
     if (r == 0)
@@ -93,9 +80,7 @@ int atrium_handle_graph_group_update(struct atrium_req *rq, struct atrium_resp *
     struct atrium_store *s;
     const char *tid;
     json_t *body;
-    int r = atrium_graph_req_begin(rq, &s, &tid);
-    if (r == 0)
-        r = atrium_graph_req_body(rq, &body);
+    int r = atrium_graph_req_begin_body(rq, &s, &tid, &body);
     if (r == 0)
         r = atrium_graph_group_update(s, tid, rq->principal, atrium_req_param(rq, "id"), body,
                                       &rq->err);
@@ -151,10 +136,7 @@ static int listing(struct atrium_req *rq, struct atrium_resp *rs, enum listing w
     struct atrium_odata_query q;
     json_t *items = NULL;
     char next[ATRIUM_UUID_LEN + 1] = "";
-    int r = atrium_graph_req_begin(rq, &s, &tid);
-    if (r < 0)
-        return r;
-    r = atrium_graph_req_query(rq, &atrium_graph_dirobj_odata, &q);
+    int r = atrium_graph_req_begin_query(rq, &atrium_graph_dirobj_odata, &s, &tid, &q);
     if (r == 0)
         r = run_listing(rq, s, tid, what, kind, &q, &items, next);
     if (r == 0)
@@ -203,9 +185,7 @@ static int ref_add(struct atrium_req *rq, struct atrium_resp *rs, enum atrium_gr
     struct atrium_store *s;
     const char *tid;
     json_t *body;
-    int r = atrium_graph_req_begin(rq, &s, &tid);
-    if (r == 0)
-        r = atrium_graph_req_body(rq, &body);
+    int r = atrium_graph_req_begin_body(rq, &s, &tid, &body);
     if (r == 0)
         r = atrium_graph_group_ref_add(s, tid, rq->principal, atrium_req_param(rq, "id"), link,
                                        body, &rq->err);
@@ -250,9 +230,7 @@ static int member_groups(struct atrium_req *rq, struct atrium_resp *rs,
     struct atrium_store *s;
     const char *tid;
     json_t *body, *value = NULL;
-    int r = atrium_graph_req_begin(rq, &s, &tid);
-    if (r == 0)
-        r = atrium_graph_req_body(rq, &body);
+    int r = atrium_graph_req_begin_body(rq, &s, &tid, &body);
     if (r == 0)
         r = check ? atrium_graph_check_member_groups(s, tid, rq->principal, kind,
                                                      atrium_req_param(rq, "id"), body, &value,

@@ -10,26 +10,15 @@
 #include <string.h>
 
 #include "core/err.h"
-#include "core/xalloc.h"
 #include "graph/groups.h"
 #include "http/graph_http.h"
 #include "http/request.h"
 #include "http/response.h"
-#include "http/server.h"
 
 #define TEMPLATES_CONTEXT "directoryRoleTemplates"
 #define ROLES_CONTEXT "directoryRoles"
 #define DEFINITIONS_CONTEXT "roleManagement/directory/roleDefinitions"
 #define ASSIGNMENTS_CONTEXT "roleManagement/directory/roleAssignments"
-
-/* Begin, and parse the query options against spec (q released by the caller). */
-static int begin(struct atrium_req *rq, const struct atrium_odata_spec *spec,
-                 struct atrium_store **s, const char **tid, struct atrium_odata_query *q)
-{
-    atrium_odata_query_init(q);
-    int r = atrium_graph_req_begin(rq, s, tid);
-    return r < 0 ? r : atrium_graph_req_query(rq, spec, q);
-}
 
 int atrium_handle_graph_role_templates_list(struct atrium_req *rq, struct atrium_resp *rs)
 {
@@ -37,7 +26,7 @@ int atrium_handle_graph_role_templates_list(struct atrium_req *rq, struct atrium
     const char *tid;
     struct atrium_odata_query q;
     json_t *items = NULL;
-    int r = begin(rq, &atrium_graph_dirobj_odata, &s, &tid, &q);
+    int r = atrium_graph_req_begin_query(rq, &atrium_graph_dirobj_odata, &s, &tid, &q);
     if (r == 0)
         r = atrium_graph_role_templates(rq->principal, tid, &items, &rq->err);
     if (r == 0)
@@ -52,7 +41,7 @@ int atrium_handle_graph_role_template_get(struct atrium_req *rq, struct atrium_r
     const char *tid;
     struct atrium_odata_query q;
     json_t *obj = NULL;
-    int r = begin(rq, &atrium_graph_dirobj_odata, &s, &tid, &q);
+    int r = atrium_graph_req_begin_query(rq, &atrium_graph_dirobj_odata, &s, &tid, &q);
     if (r == 0)
         r = atrium_graph_role_template_get(rq->principal, tid, atrium_req_param(rq, "id"), &obj,
                                            &rq->err);
@@ -68,7 +57,7 @@ int atrium_handle_graph_directory_roles_list(struct atrium_req *rq, struct atriu
     const char *tid;
     struct atrium_odata_query q;
     json_t *items = NULL;
-    int r = begin(rq, &atrium_graph_dirobj_odata, &s, &tid, &q);
+    int r = atrium_graph_req_begin_query(rq, &atrium_graph_dirobj_odata, &s, &tid, &q);
     if (r == 0)
         r = atrium_graph_directory_roles(s, tid, rq->principal, &items, &rq->err);
     if (r == 0)
@@ -83,7 +72,7 @@ int atrium_handle_graph_directory_role_get(struct atrium_req *rq, struct atrium_
     const char *tid;
     struct atrium_odata_query q;
     json_t *obj = NULL;
-    int r = begin(rq, &atrium_graph_dirobj_odata, &s, &tid, &q);
+    int r = atrium_graph_req_begin_query(rq, &atrium_graph_dirobj_odata, &s, &tid, &q);
     if (r == 0)
         r = atrium_graph_directory_role_get(s, tid, rq->principal, atrium_req_param(rq, "id"), &obj,
                                             &rq->err);
@@ -98,9 +87,7 @@ int atrium_handle_graph_directory_role_activate(struct atrium_req *rq, struct at
     struct atrium_store *s;
     const char *tid;
     json_t *body, *obj = NULL;
-    int r = atrium_graph_req_begin(rq, &s, &tid);
-    if (r == 0)
-        r = atrium_graph_req_body(rq, &body);
+    int r = atrium_graph_req_begin_body(rq, &s, &tid, &body);
     if (r == 0)
         r = atrium_graph_directory_role_activate(s, tid, rq->principal, body, &obj, &rq->err);
     return r < 0 ? r : atrium_graph_resp_entity(rs, rq, 201, ROLES_CONTEXT, NULL, obj);
@@ -113,7 +100,7 @@ int atrium_handle_graph_directory_role_members(struct atrium_req *rq, struct atr
     struct atrium_odata_query q;
     json_t *items = NULL;
     char next[ATRIUM_UUID_LEN + 1] = "";
-    int r = begin(rq, &atrium_graph_dirobj_odata, &s, &tid, &q);
+    int r = atrium_graph_req_begin_query(rq, &atrium_graph_dirobj_odata, &s, &tid, &q);
     if (r == 0)
         r = atrium_graph_directory_role_members(s, tid, rq->principal, atrium_req_param(rq, "id"),
                                                 &q, &items, next, &rq->err);
@@ -128,9 +115,7 @@ int atrium_handle_graph_directory_role_member_add(struct atrium_req *rq, struct 
     struct atrium_store *s;
     const char *tid;
     json_t *body;
-    int r = atrium_graph_req_begin(rq, &s, &tid);
-    if (r == 0)
-        r = atrium_graph_req_body(rq, &body);
+    int r = atrium_graph_req_begin_body(rq, &s, &tid, &body);
     if (r == 0)
         r = atrium_graph_directory_role_member_add(s, tid, rq->principal,
                                                    atrium_req_param(rq, "id"), body, &rq->err);
@@ -155,7 +140,7 @@ int atrium_handle_graph_role_definitions_list(struct atrium_req *rq, struct atri
     const char *tid;
     struct atrium_odata_query q;
     json_t *items = NULL;
-    int r = begin(rq, &atrium_graph_role_definition_odata, &s, &tid, &q);
+    int r = atrium_graph_req_begin_query(rq, &atrium_graph_role_definition_odata, &s, &tid, &q);
     if (r == 0)
         r = atrium_graph_role_definitions(rq->principal, tid, &q, &items, &rq->err);
     if (r == 0)
@@ -170,7 +155,7 @@ int atrium_handle_graph_role_definition_get(struct atrium_req *rq, struct atrium
     const char *tid;
     struct atrium_odata_query q;
     json_t *obj = NULL;
-    int r = begin(rq, &atrium_graph_role_definition_odata, &s, &tid, &q);
+    int r = atrium_graph_req_begin_query(rq, &atrium_graph_role_definition_odata, &s, &tid, &q);
     if (r == 0)
         r = atrium_graph_role_definition_get(rq->principal, tid, atrium_req_param(rq, "id"), &obj,
                                              &rq->err);
@@ -187,7 +172,7 @@ int atrium_handle_graph_role_assignments_list(struct atrium_req *rq, struct atri
     struct atrium_odata_query q;
     struct atrium_role_assignment_list l = {0};
     char next[ATRIUM_UUID_LEN + 1] = "";
-    int r = begin(rq, &atrium_graph_role_assignment_odata, &s, &tid, &q);
+    int r = atrium_graph_req_begin_query(rq, &atrium_graph_role_assignment_odata, &s, &tid, &q);
     if (r == 0)
         r = atrium_graph_role_assignment_list(s, tid, rq->principal, &q, &l, next, &rq->err);
     if (r == 0) {
@@ -207,19 +192,14 @@ int atrium_handle_graph_role_assignment_create(struct atrium_req *rq, struct atr
     const char *tid;
     json_t *body;
     struct atrium_role_assignment a = {0};
-    int r = atrium_graph_req_begin(rq, &s, &tid);
-    if (r == 0)
-        r = atrium_graph_req_body(rq, &body);
+    int r = atrium_graph_req_begin_body(rq, &s, &tid, &body);
     if (r == 0)
         r = atrium_graph_role_assignment_create(s, tid, rq->principal, body, &a, &rq->err);
-    if (r < 0)
-        return r;
-    AUTO_FREE char *location = xasprintf("%s/v1.0/" ASSIGNMENTS_CONTEXT "/%s",
-                                         rq->app->public_url ? rq->app->public_url : "", a.id);
-    r = atrium_graph_resp_entity(rs, rq, 201, ASSIGNMENTS_CONTEXT, NULL,
-                                 atrium_graph_role_assignment_to_json(&a));
     if (r == 0)
-        atrium_resp_header(rs, "Location", location);
+        r = atrium_graph_resp_entity(rs, rq, 201, ASSIGNMENTS_CONTEXT, NULL,
+                                     atrium_graph_role_assignment_to_json(&a));
+    if (r == 0)
+        atrium_graph_resp_location(rs, rq, ASSIGNMENTS_CONTEXT, a.id);
     return r;
 }
 
@@ -229,7 +209,7 @@ int atrium_handle_graph_role_assignment_get(struct atrium_req *rq, struct atrium
     const char *tid;
     struct atrium_odata_query q;
     struct atrium_role_assignment a = {0};
-    int r = begin(rq, &atrium_graph_role_assignment_odata, &s, &tid, &q);
+    int r = atrium_graph_req_begin_query(rq, &atrium_graph_role_assignment_odata, &s, &tid, &q);
     if (r == 0)
         r = atrium_graph_role_assignment_get(s, tid, rq->principal, atrium_req_param(rq, "id"), &a,
                                              &rq->err);

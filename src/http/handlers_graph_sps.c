@@ -36,10 +36,7 @@ int atrium_handle_graph_sps_list(struct atrium_req *rq, struct atrium_resp *rs)
     struct atrium_odata_query q;
     struct atrium_service_principal_list l = {0};
     char next[ATRIUM_UUID_LEN + 1] = "";
-    int r = atrium_graph_req_begin(rq, &s, &tid);
-    if (r < 0)
-        return r;
-    r = atrium_graph_req_query(rq, &atrium_graph_sp_odata, &q);
+    int r = atrium_graph_req_begin_query(rq, &atrium_graph_sp_odata, &s, &tid, &q);
     if (r == 0)
         r = atrium_graph_sp_list(s, tid, rq->principal, &q, &l, next, &rq->err);
     json_t *items = json_array();
@@ -63,9 +60,7 @@ int atrium_handle_graph_sp_create(struct atrium_req *rq, struct atrium_resp *rs)
     const char *tid;
     json_t *body;
     struct atrium_service_principal sp = {0};
-    int r = atrium_graph_req_begin(rq, &s, &tid);
-    if (r == 0)
-        r = atrium_graph_req_body(rq, &body);
+    int r = atrium_graph_req_begin_body(rq, &s, &tid, &body);
     if (r == 0)
         r = atrium_graph_sp_create(s, tid, rq->principal, body, &sp, &rq->err);
     if (r == 0)
@@ -80,10 +75,7 @@ int atrium_handle_graph_sp_get(struct atrium_req *rq, struct atrium_resp *rs)
     const char *tid;
     struct atrium_odata_query q;
     struct atrium_service_principal sp = {0};
-    int r = atrium_graph_req_begin(rq, &s, &tid);
-    if (r < 0)
-        return r;
-    r = atrium_graph_req_query(rq, &atrium_graph_sp_odata, &q);
+    int r = atrium_graph_req_begin_query(rq, &atrium_graph_sp_odata, &s, &tid, &q);
     if (r == 0)
         r = atrium_graph_sp_get(s, tid, rq->principal, atrium_req_param(rq, "id"), &sp, &rq->err);
     if (r == 0)
@@ -153,9 +145,7 @@ int atrium_handle_graph_assigned_to_create(struct atrium_req *rq, struct atrium_
     const char *tid;
     json_t *body, *obj = NULL;
     struct atrium_app_role_assignment a = {0};
-    int r = atrium_graph_req_begin(rq, &s, &tid);
-    if (r == 0)
-        r = atrium_graph_req_body(rq, &body);
+    int r = atrium_graph_req_begin_body(rq, &s, &tid, &body);
     if (r == 0)
         r = atrium_graph_assignment_create(s, tid, rq->principal, atrium_req_param(rq, "id"), body,
                                            &a, &rq->err);

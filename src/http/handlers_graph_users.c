@@ -12,12 +12,10 @@
 #include <string.h>
 
 #include "core/err.h"
-#include "core/xalloc.h"
 #include "http/graph_http.h"
 #include "http/graph_users_http.h"
 #include "http/request.h"
 #include "http/response.h"
-#include "http/server.h"
 
 #define CONTEXT "users"
 
@@ -83,11 +81,8 @@ int atrium_handle_graph_user_create(struct atrium_req *rq, struct atrium_resp *r
     if (r == 0)
         r = atrium_users_http_entity(rs, rq, 201, CONTEXT, "/$entity", NULL,
                                      atrium_graph_user_to_json(&u, NULL, false));
-    if (r == 0) {
-        AUTO_FREE char *location =
-            xasprintf("%s/v1.0/users/%s", rq->app->public_url ? rq->app->public_url : "", u.id);
-        atrium_resp_header(rs, "Location", location);
-    }
+    if (r == 0)
+        atrium_graph_resp_location(rs, rq, "users", u.id);
     atrium_user_release(&u);
     return r;
 }
