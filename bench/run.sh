@@ -239,12 +239,12 @@ say "fresh start (creates the store and keys): ${exec_ms} ms to the listening li
 # --- 2. provisioning through the API ------------------------------------------------
 # A random admin password that meets the policy; never printed.
 password="Qx$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')-Zk7!"
-tenant_req=$(jq -n --arg pw "$password" '{displayName:"Perf Lab", domainPrefix:"perflab",
+# The password reaches jq and curl on stdin, never on a command line.
+printf '%s' "$password" | jq -Rs '{displayName:"Perf Lab", domainPrefix:"perflab",
     countryLetterCode:"US", contactEmail:"it@perflab.example",
-    admin:{givenName:"Pat", surname:"Perf", userName:"pat", password:$pw}}')
-api tenant 201 -X POST "$(base)/api/v1/tenants" -H 'Content-Type: application/json' \
-    --data-binary @- <<<"$tenant_req"
-unset tenant_req
+    admin:{givenName:"Pat", surname:"Perf", userName:"pat", password:.}}' |
+    api tenant 201 -X POST "$(base)/api/v1/tenants" -H 'Content-Type: application/json' \
+        --data-binary @-
 tenant=$(jq -r .id "$work/tenant.json")
 upn=$(jq -r .admin.userPrincipalName "$work/tenant.json")
 say "tenant $tenant, user $upn"
