@@ -2,12 +2,16 @@
 /* JSON-lines logger on stderr; see log.h. */
 #include "core/log.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
+
+#include "core/xalloc.h"
 
 static enum atrium_log_level min_level = ATRIUM_LOG_INFO;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -51,11 +55,19 @@ void atrium_log_fields(enum atrium_log_level level, json_t *fields)
     json_decref(line);
     if (!text)
         return;
+    /* One write(2) per line (stderr is unbuffered: fputs + fputc were two). */
+    size_t n = strlen(text);
+    char *line_nl = xrealloc(text, n + 2);
+    line_nl[n] = '\n';
     pthread_mutex_lock(&log_lock);
-    fputs(text, stderr);
-    fputc('\n', stderr);
+    for (size_t off = 0; off < n + 1;) {
+        ssize_t w = write(STDERR_FILENO, line_nl + off, n + 1 - off);
+        if (w <= 0 && errno != EINTR)
+            break;
+        off += w > 0 ? (size_t)w : 0;
+    }
     pthread_mutex_unlock(&log_lock);
-    free(text);
+    free(line_nl);
 }
 
 void atrium_log(enum atrium_log_level level, const char *fmt, ...)

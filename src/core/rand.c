@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/random.h>
 
 void atrium_random_bytes(void *buf, size_t n)
@@ -27,8 +28,17 @@ static const char hexdigits[] = "0123456789abcdef";
 
 void atrium_uuid_v4(char out[ATRIUM_UUID_LEN + 1])
 {
+    /* One getrandom(2) per 32 GUIDs: a request id is made for every request. */
+    static __thread unsigned char pool[512];
+    static __thread size_t avail;
     unsigned char b[16];
-    atrium_random_bytes(b, sizeof(b));
+    if (avail < sizeof(b)) {
+        atrium_random_bytes(pool, sizeof(pool));
+        avail = sizeof(pool);
+    }
+    memcpy(b, pool + sizeof(pool) - avail, sizeof(b));
+    memset(pool + sizeof(pool) - avail, 0, sizeof(b));
+    avail -= sizeof(b);
     b[6] = (unsigned char)((b[6] & 0x0F) | 0x40);
     b[8] = (unsigned char)((b[8] & 0x3F) | 0x80);
     size_t o = 0;
