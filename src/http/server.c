@@ -119,6 +119,7 @@ static void server_free(struct atrium_http_server *srv)
     atrium_ratelimit_free(srv->device_code_limit);
     atrium_ratelimit_free(srv->domain_verify_limit);
     atrium_doc_cache_free(srv->discovery_cache);
+    free(srv->daemons);
     free(srv);
 }
 
@@ -127,23 +128,28 @@ static unsigned or_default(unsigned v, unsigned def)
     return v ? v : def;
 }
 
+/*
+ * One daemon with its own polling thread. With n > 1 daemons, each binds the same
+ * address with SO_REUSEPORT and takes a share of the connection limit; the per-IP
+ * limit applies per daemon.
+ */
 static struct MHD_Daemon *start_daemon(const struct atrium_http_config *cfg,
                                        struct atrium_http_server *srv,
-                                       const struct sockaddr_storage *ss, unsigned ip_flags)
+                                       const struct sockaddr_storage *ss, unsigned ip_flags,
+                                       unsigned n)
 {
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | ip_flags;
     flags |= MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL : MHD_USE_POLL;
     if (srv->tls)
         flags |= MHD_USE_TLS;
-    unsigned threads = or_default(cfg->threads, 2);
-    /* The logger goes first so that MHD's messages about later options reach it. A single
-     * thread is MHD's internal polling thread without a pool. The TLS rows end the array
-     * early when TLS is off. */
+    unsigned limit = or_default(cfg->connection_limit, 1024);
+    /* The logger goes first so that MHD's messages about later options reach it. The TLS
+     * rows end the array early when TLS is off. */
     struct MHD_OptionItem opts[] = {
         {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL},
         {MHD_OPTION_SOCK_ADDR, 0, (void *)ss},
-        {MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0, NULL},
-        {MHD_OPTION_CONNECTION_LIMIT, or_default(cfg->connection_limit, 1024), NULL},
+        {MHD_OPTION_LISTENING_ADDRESS_REUSE, n > 1 ? 1 : 0, NULL},
+        {MHD_OPTION_CONNECTION_LIMIT, (limit + n - 1) / n, NULL},
         {MHD_OPTION_PER_IP_CONNECTION_LIMIT, or_default(cfg->per_ip_connection_limit, 64), NULL},
         {MHD_OPTION_CONNECTION_TIMEOUT, or_default(cfg->timeout_seconds, 30), NULL},
         {MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY, NULL},
@@ -156,6 +162,38 @@ static struct MHD_Daemon *start_daemon(const struct atrium_http_config *cfg,
     };
     return MHD_start_daemon(flags, 0, NULL, NULL, atrium_http_on_request, srv, MHD_OPTION_ARRAY,
                             opts, MHD_OPTION_END);
+}
+
+/* Start one daemon per worker thread; the first one fixes the port (port 0 picks one). */
+static int start_daemons(const struct atrium_http_config *cfg, struct atrium_http_server *srv,
+                         struct sockaddr_storage *ss, unsigned ip_flags, struct atrium_errinfo *e)
+{
+    unsigned n = or_default(cfg->threads, 2);
+    srv->daemons = xcalloc(n, sizeof(*srv->daemons));
+    for (unsigned i = 0; i < n; i++) {
+        errno = 0;
+        struct MHD_Daemon *d = start_daemon(cfg, srv, ss, ip_flags, n);
+        if (!d) {
+            int err = errno;
+            for (unsigned j = 0; j < srv->ndaemons; j++)
+                MHD_stop_daemon(srv->daemons[j]);
+            srv->ndaemons = 0;
+            return atrium_err(e, ATRIUM_EIO, "listen",
+                              "Cannot start the HTTP server on %s port %u: %s.",
+                              cfg->listen_host ? cfg->listen_host : "127.0.0.1", cfg->port,
+                              err ? strerror(err) : "invalid TLS material or settings");
+        }
+        srv->daemons[srv->ndaemons++] = d;
+        if (i == 0) {
+            const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+            srv->port = di ? di->port : cfg->port;
+            if (ss->ss_family == AF_INET)
+                ((struct sockaddr_in *)ss)->sin_port = htons(srv->port);
+            else
+                ((struct sockaddr_in6 *)ss)->sin6_port = htons(srv->port);
+        }
+    }
+    return 0;
 }
 
 int atrium_http_start(const struct atrium_http_config *cfg, struct atrium_app *app,
@@ -187,18 +225,11 @@ int atrium_http_start(const struct atrium_http_config *cfg, struct atrium_app *a
     srv->discovery_cache = atrium_doc_cache_new(DISCOVERY_CACHE_SLOTS, DISCOVERY_CACHE_TTL);
     srv->domain_verify_limit =
         atrium_ratelimit_new(DOMAIN_VERIFY_PER_MINUTE, ATRIUM_RATELIMIT_SLOTS_DEFAULT);
-    errno = 0;
-    srv->daemon = start_daemon(cfg, srv, &ss, ip_flags);
-    if (!srv->daemon) {
-        int err = errno;
+    r = start_daemons(cfg, srv, &ss, ip_flags, e);
+    if (r < 0) {
         server_free(srv);
-        return atrium_err(e, ATRIUM_EIO, "listen",
-                          "Cannot start the HTTP server on %s port %u: %s.",
-                          cfg->listen_host ? cfg->listen_host : "127.0.0.1", cfg->port,
-                          err ? strerror(err) : "invalid TLS material or settings");
+        return r;
     }
-    const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
-    srv->port = di ? di->port : cfg->port;
     *ret = srv;
     return 0;
 }
@@ -213,11 +244,14 @@ void atrium_http_stop(struct atrium_http_server *srv)
     if (!srv)
         return;
     atomic_store(&srv->stopping, true);
-    MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
-    /* The kernel would still queue connections on the quiesced socket: refuse them now. The
-     * descriptor stays open until MHD is stopped, as MHD requires. */
-    if (fd != MHD_INVALID_SOCKET)
-        shutdown(fd, SHUT_RDWR);
+    MHD_socket *fds = xcalloc(srv->ndaemons, sizeof(*fds));
+    for (unsigned i = 0; i < srv->ndaemons; i++) {
+        fds[i] = MHD_quiesce_daemon(srv->daemons[i]);
+        /* The kernel would still queue connections on a quiesced socket: refuse them now.
+         * The descriptor stays open until MHD is stopped, as MHD requires. */
+        if (fds[i] != MHD_INVALID_SOCKET)
+            shutdown(fds[i], SHUT_RDWR);
+    }
     int64_t deadline = atrium_monotonic_ms() + STOP_WAIT_MS;
     while (atomic_load(&srv->inflight) > 0 && atrium_monotonic_ms() < deadline) {
         struct timespec ts = {0, 10 * 1000 * 1000};
@@ -226,8 +260,11 @@ void atrium_http_stop(struct atrium_http_server *srv)
     unsigned left = atomic_load(&srv->inflight);
     if (left > 0)
         atrium_log(ATRIUM_LOG_WARN, "stopping with %u request(s) still in flight", left);
-    MHD_stop_daemon(srv->daemon);
-    if (fd != MHD_INVALID_SOCKET)
-        close(fd);
+    for (unsigned i = 0; i < srv->ndaemons; i++) {
+        MHD_stop_daemon(srv->daemons[i]);
+        if (fds[i] != MHD_INVALID_SOCKET)
+            close(fds[i]);
+    }
+    free(fds);
     server_free(srv);
 }

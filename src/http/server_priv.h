@@ -17,7 +17,11 @@ struct atrium_doc_cache;
 struct atrium_ratelimit;
 
 struct atrium_http_server {
-    struct MHD_Daemon *daemon;
+    /* One single-threaded daemon per worker thread, all listening on the port with
+     * SO_REUSEPORT so that the kernel spreads connections over them (a thread pool in
+     * one daemon let every connection land on whichever thread accepted first). */
+    struct MHD_Daemon **daemons;
+    unsigned ndaemons;
     struct atrium_app *app;                /* borrowed */
     size_t body_limit;                     /* default per-route body limit */
     bool tls;                              /* add Strict-Transport-Security */
