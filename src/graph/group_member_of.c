@@ -136,6 +136,32 @@ int atrium_graph_member_of(struct atrium_store *s, const char *tenant_id,
     return 0;
 }
 
+int atrium_graph_expand(struct atrium_store *s, const char *tenant_id,
+                        const struct atrium_principal *who, enum atrium_member_kind kind,
+                        const char *id, json_t *obj, struct atrium_errinfo *e)
+{
+    struct atrium_odata_query q;
+    char next[ATRIUM_UUID_LEN + 1];
+    json_t *items = NULL;
+    atrium_odata_query_init(&q);
+    q.top = ATRIUM_GRAPH_EXPAND_MAX;
+    int r = kind == ATRIUM_MEMBER_GROUP
+                ? atrium_graph_group_links(s, tenant_id, who, id, ATRIUM_GROUP_MEMBERS, &q, &items,
+                                           next, e)
+                : atrium_graph_member_of(s, tenant_id, who, kind, id, false, &q, &items, next, e);
+    atrium_odata_query_release(&q);
+    if (r < 0)
+        return r;
+    while (json_array_size(items) > ATRIUM_GRAPH_EXPAND_MAX) /* roles come first */
+        json_array_remove(items, json_array_size(items) - 1);
+    if (!obj) {
+        json_decref(items);
+        return ATRIUM_EINTERNAL;
+    }
+    json_object_set_new(obj, kind == ATRIUM_MEMBER_GROUP ? "members" : "memberOf", items);
+    return 0;
+}
+
 /* The groupIds of a checkMemberGroups body, checked. */
 static int group_ids(const json_t *body, const json_t **ret, struct atrium_errinfo *e)
 {

@@ -47,6 +47,7 @@ const struct atrium_odata_spec atrium_graph_group_odata = {
     .filter_eq = group_filter_eq,
     .filter_startswith = group_filter_startswith,
     .select = group_select,
+    .expand = "members",
 };
 
 /* What a create or PATCH body says (borrowed from the body). */

@@ -136,6 +136,18 @@ int atrium_graph_group_transitive_members(struct atrium_store *s, const char *te
 
 /* --- memberOf and membership checks (group_member_of.c) ------------------------ */
 
+/* At most this many objects in an $expand, with no next link (as Graph). */
+#define ATRIUM_GRAPH_EXPAND_MAX 20
+
+/*
+ * $expand: set obj's "memberOf" (kind ATRIUM_MEMBER_USER: groups and
+ * directory roles) or "members" (ATRIUM_MEMBER_GROUP) to the first
+ * ATRIUM_GRAPH_EXPAND_MAX objects, rendered as those listings render them.
+ */
+int atrium_graph_expand(struct atrium_store *s, const char *tenant_id,
+                        const struct atrium_principal *who, enum atrium_member_kind kind,
+                        const char *id, json_t *obj, struct atrium_errinfo *e);
+
 /*
  * GET /{users|groups}/{id}/memberOf or transitiveMemberOf (transitive):
  * the groups (paged by id) and, on the first page, the directory roles

@@ -279,6 +279,16 @@ int atrium_odata_query_set(struct atrium_odata_query *q, const struct atrium_oda
     }
     if (strcasecmp(name, "$skiptoken") == 0)
         return atrium_odata_skiptoken_decode(value, q->after_id, e);
+    if (strcasecmp(name, "$expand") == 0) {
+        if (!spec->expand || strcasecmp(value, spec->expand) != 0)
+            return atrium_err(e, ATRIUM_EINVAL, "$expand",
+                              "$expand is supported only for 'memberOf' on users and "
+                              "'members' on groups.");
+        if ((r = once(q->expand != NULL, "$expand", e)) < 0)
+            return r;
+        q->expand = spec->expand;
+        return 0;
+    }
     if (strcasecmp(name, "$count") == 0)
         return 0;
     char shown[ATRIUM_ODATA_NAME_MAX];
@@ -298,7 +308,7 @@ void atrium_odata_apply_select(const struct atrium_odata_query *q, json_t *obj)
     void *tmp;
     json_object_foreach_safe(obj, tmp, key, value)
     {
-        bool keep = key[0] == '@';
+        bool keep = key[0] == '@' || (q->expand && strcmp(q->expand, key) == 0);
         for (size_t i = 0; i < q->select_count && !keep; i++)
             keep = strcmp(q->select[i], key) == 0;
         if (!keep)

@@ -42,8 +42,9 @@ struct atrium_odata_query {
     char after_id[ATRIUM_UUID_LEN + 1];    /* cursor from $skiptoken; "" on the first page */
     char *select[ATRIUM_ODATA_SELECT_MAX]; /* canonical names, heap */
     size_t select_count;
-    char *raw_filter; /* $filter as given (for the next link), heap */
-    char *raw_select; /* $select as given, heap */
+    char *raw_filter;   /* $filter as given (for the next link), heap */
+    char *raw_select;   /* $select as given, heap */
+    const char *expand; /* the spec's $expand property when asked for; static, NULL: none */
 };
 
 /* What a collection allows: NULL-terminated property lists. */
@@ -51,6 +52,7 @@ struct atrium_odata_spec {
     const char *const *filter_eq;         /* properties usable with eq */
     const char *const *filter_startswith; /* properties usable with startswith */
     const char *const *select;            /* properties usable in $select */
+    const char *expand;                   /* the one $expand navigation allowed, or NULL */
 };
 
 void atrium_odata_query_init(struct atrium_odata_query *q);

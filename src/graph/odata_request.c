@@ -192,6 +192,10 @@ static int set_other(struct atrium_odata_request *q, const char *name, const cha
     if (strcasecmp(name, "$skip") == 0)
         return atrium_err(e, ATRIUM_EINVAL, "$skip", "'$skip' is not supported by the service.");
     q->unsupported = strcasecmp(name, "$expand") == 0;
+    if (q->unsupported)
+        return atrium_err(e, ATRIUM_EINVAL, "$expand",
+                          "$expand is supported only for 'memberOf' on users and "
+                          "'members' on groups.");
     return atrium_err(e, ATRIUM_EINVAL, s, "Query option '%s' is not supported.", s);
 }
 
@@ -212,6 +216,14 @@ int atrium_odata_request_set(struct atrium_odata_request *q,
         if ((r = once(&q->raw_search, "$search", value, e)) < 0)
             return r;
         return atrium_odata_search_parse(value, res, &q->search, e);
+    }
+    if (strcasecmp(name, "$expand") == 0 && res && res->type_name &&
+        strcmp(res->type_name, "microsoft.graph.user") == 0 && strcasecmp(value, "memberOf") == 0) {
+        if (q->expand_member_of)
+            return atrium_err(e, ATRIUM_EINVAL, "$expand",
+                              "Query option '$expand' was specified more than once.");
+        q->expand_member_of = true;
+        return 0;
     }
     if (strcasecmp(name, "$orderby") == 0) {
         if ((r = once(&q->raw_orderby, "$orderby", value, e)) < 0)

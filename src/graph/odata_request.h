@@ -105,7 +105,8 @@ struct atrium_odata_request {
     char *raw_select;
     char *raw_orderby;
     char *raw_search;
-    bool unsupported; /* the last refusal is Request_UnsupportedQuery */
+    bool unsupported;      /* the last refusal is Request_UnsupportedQuery */
+    bool expand_member_of; /* $expand=memberOf (users only) */
 };
 
 void atrium_odata_request_init(struct atrium_odata_request *q);
@@ -113,8 +114,9 @@ void atrium_odata_request_release(struct atrium_odata_request *q);
 
 /*
  * Apply one decoded query parameter (names case-insensitive, each at most
- * once). Names without '$' are ignored; $expand, $skip and other options
- * are refused.
+ * once). Names without '$' are ignored; $expand=memberOf is
+ * accepted on users (other $expand values, $skip and other options are
+ * refused).
  */
 int atrium_odata_request_set(struct atrium_odata_request *q,
                              const struct atrium_odata_resource *res, const char *name,

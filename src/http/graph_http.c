@@ -102,6 +102,8 @@ static char *next_link(const struct atrium_req *rq, const struct atrium_odata_qu
         atrium_buf_puts(&b, "&$select=");
         atrium_graph_put_encoded(&b, q->raw_select);
     }
+    if (q->expand)
+        atrium_buf_printf(&b, "&$expand=%s", q->expand);
     atrium_buf_printf(&b, "&$skiptoken=%s", token);
     char *out = atrium_buf_take(&b);
     atrium_buf_release(&b);

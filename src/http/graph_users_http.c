@@ -90,6 +90,7 @@ static char *next_link(const struct atrium_req *rq, const struct atrium_odata_re
     put_option(&b, "$search", q->raw_search);
     put_option(&b, "$orderby", q->raw_orderby);
     put_option(&b, "$select", q->raw_select);
+    put_option(&b, "$expand", q->expand_member_of ? "memberOf" : NULL);
     if (q->count)
         atrium_buf_puts(&b, "&$count=true");
     put_option(&b, "$skiptoken", token);

@@ -33,9 +33,17 @@ int atrium_handle_graph_groups_list(struct atrium_req *rq, struct atrium_resp *r
         r = atrium_graph_group_list(s, tid, rq->principal, &q, &l, next, &rq->err);
     if (r == 0) {
         json_t *items = json_array();
-        for (size_t i = 0; i < l.count; i++)
-            json_array_append_new(items, atrium_graph_group_to_json(&l.items[i]));
-        r = atrium_graph_resp_collection(rs, rq, CONTEXT, &q, items, next);
+        for (size_t i = 0; r == 0 && i < l.count; i++) {
+            json_t *o = atrium_graph_group_to_json(&l.items[i]);
+            if (q.expand)
+                r = atrium_graph_expand(s, tid, rq->principal, ATRIUM_MEMBER_GROUP, l.items[i].id,
+                                        o, &rq->err);
+            json_array_append_new(items, o);
+        }
+        if (r < 0)
+            json_decref(items);
+        else
+            r = atrium_graph_resp_collection(rs, rq, CONTEXT, &q, items, next);
     }
     atrium_group_list_release(&l);
     atrium_odata_query_release(&q);
@@ -68,8 +76,15 @@ int atrium_handle_graph_group_get(struct atrium_req *rq, struct atrium_resp *rs)
     int r = atrium_graph_req_begin_query(rq, &atrium_graph_group_odata, &s, &tid, &q);
     if (r == 0)
         r = atrium_graph_group_get(s, tid, rq->principal, atrium_req_param(rq, "id"), &g, &rq->err);
-    if (r == 0)
-        r = atrium_graph_resp_entity(rs, rq, 200, CONTEXT, &q, atrium_graph_group_to_json(&g));
+    if (r == 0) {
+        json_t *o = atrium_graph_group_to_json(&g);
+        if (q.expand)
+            r = atrium_graph_expand(s, tid, rq->principal, ATRIUM_MEMBER_GROUP, g.id, o, &rq->err);
+        if (r < 0)
+            json_decref(o);
+        else
+            r = atrium_graph_resp_entity(rs, rq, 200, CONTEXT, &q, o);
+    }
     atrium_group_release(&g);
     atrium_odata_query_release(&q);
     return r;

@@ -12,12 +12,24 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "graph/groups.h"
 #include "http/graph_http.h"
 #include "http/graph_users_http.h"
 #include "http/request.h"
 #include "http/response.h"
 
 #define CONTEXT "users"
+
+/* $expand=memberOf: the first memberships of u, inline. */
+static int expand_member_of(struct atrium_req *rq, const struct atrium_users_env *env,
+                            const char *tid, const struct atrium_odata_request *q,
+                            const struct atrium_user *u, json_t *o)
+{
+    if (!q->expand_member_of)
+        return 0;
+    return atrium_graph_expand(env->store, tid, rq->principal, ATRIUM_MEMBER_USER, u->id, o,
+                               &rq->err);
+}
 
 int atrium_handle_graph_users_list(struct atrium_req *rq, struct atrium_resp *rs)
 {
@@ -34,9 +46,16 @@ int atrium_handle_graph_users_list(struct atrium_req *rq, struct atrium_resp *rs
                                    false, &page, &rq->err);
     if (r == 0) {
         json_t *items = json_array();
-        for (size_t i = 0; i < page.count; i++)
-            json_array_append_new(items, atrium_graph_user_to_json(&page.items[i], &q, false));
-        r = atrium_users_http_collection(rs, rq, CONTEXT, &q, items, page.total, page.next_token);
+        for (size_t i = 0; r == 0 && i < page.count; i++) {
+            json_t *o = atrium_graph_user_to_json(&page.items[i], &q, false);
+            r = expand_member_of(rq, &env, tid, &q, &page.items[i], o);
+            json_array_append_new(items, o);
+        }
+        if (r < 0)
+            json_decref(items);
+        else
+            r = atrium_users_http_collection(rs, rq, CONTEXT, &q, items, page.total,
+                                             page.next_token);
     }
     r = atrium_users_http_fail(rs, rq, &q, r);
     atrium_graph_user_page_release(&page);
@@ -100,9 +119,14 @@ int atrium_handle_graph_user_get(struct atrium_req *rq, struct atrium_resp *rs)
     if (r == 0)
         r = atrium_graph_user_get(&env, tid, rq->principal, atrium_req_param(rq, "id"), &u,
                                   &rq->err);
-    if (r == 0)
-        r = atrium_users_http_entity(rs, rq, 200, CONTEXT, "/$entity", &q,
-                                     atrium_graph_user_to_json(&u, &q, false));
+    if (r == 0) {
+        json_t *o = atrium_graph_user_to_json(&u, &q, false);
+        r = expand_member_of(rq, &env, tid, &q, &u, o);
+        if (r < 0)
+            json_decref(o);
+        else
+            r = atrium_users_http_entity(rs, rq, 200, CONTEXT, "/$entity", &q, o);
+    }
     r = atrium_users_http_fail(rs, rq, &q, r);
     atrium_user_release(&u);
     atrium_odata_request_release(&q);

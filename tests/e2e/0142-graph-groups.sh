@@ -190,6 +190,13 @@ assert_json '(.value | length == 1) and (.value[0] | keys == ["displayName", "id
     "eq filter with \$select"
 graph GET '/v1.0/groups?$top=1' "$TOKEN"
 assert_json '(.value | length == 1) and (."@odata.nextLink" | test("^https://"))' "groups page 1"
+graph GET "/v1.0/groups/$ENG?\$expand=members&\$select=id" "$TOKEN"
+assert_status 200 "GET /groups/{id}?\$expand=members&\$select"
+assert_json '((keys - ["@odata.context"]) == ["id", "members"]) and ([.members[].id] | sort) == ([$a, $p] | sort)
+    and all(.members[]; ."@odata.type" != null and .displayName != null)' \
+    "members expanded inline" --arg a "$ALICE" --arg p "$PLAT"
+graph GET '/v1.0/groups?$expand=owners' "$TOKEN"
+assert_graph_error 400 '$expand' "unsupported \$expand on groups"
 
 # --- isolation of group paths ---
 graph GET "/v1.0/groups/$ENG" "$TOKEN_B"

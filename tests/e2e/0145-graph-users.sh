@@ -234,6 +234,8 @@ bad "\$filter=displayName%20eq%20'unterminated" "unterminated literal"
 bad '$select=displayName,shoeSize' "unknown \$select" '$select'
 assert_json '.error.message | contains("shoeSize")' "the unknown \$select property is named"
 bad '$skip=5' "\$skip"
+bad '$expand=manager' "unsupported \$expand" '$expand'
+assert_json '.error.message | contains("memberOf")' "the \$expand refusal names memberOf"
 bad '$skiptoken=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' "forged \$skiptoken"
 graph GET '/v1.0/users?$top=1' "$TOKEN"
 token=$(jq -r '."@odata.nextLink"' <<<"$API_BODY" | sed -E 's/.*\$skiptoken=//')
@@ -286,6 +288,17 @@ assert_json '.officeLocation == "B-12" and .businessPhones == ["+1 555 0100"] an
 graph GET /v1.0/me/memberOf "$CAROL_TOKEN"
 assert_status 200 "GET /me/memberOf"
 assert_json '(."@odata.context" | endswith("#directoryObjects")) and .value == []' "/me/memberOf"
+graph GET "/v1.0/users/$CAROL?\$expand=memberOf&\$select=id,displayName" "$TOKEN"
+assert_status 200 "GET /users/{id}?\$expand=memberOf&\$select"
+assert_json '.id == $c and .memberOf == [] and (has("userPrincipalName") | not)' \
+    "expanded memberOf inline with \$select" --arg c "$CAROL"
+graph GET '/v1.0/users?$expand=memberOf' "$TOKEN"
+assert_status 200 "GET /users?\$expand=memberOf"
+assert_json 'all(.value[]; (.memberOf | type) == "array" and (.memberOf | length) <= 20)' \
+    "every listed user carries memberOf"
+graph GET '/v1.0/users?$expand=memberOf&$top=1' "$TOKEN"
+assert_json '(.value[0].memberOf | type) == "array" and (."@odata.nextLink" | contains("$expand=memberOf"))' \
+    "the next link keeps \$expand"
 graph GET /v1.0/me/transitiveMemberOf "$TOKEN"
 assert_status 200 "GET /me/transitiveMemberOf of the admin"
 

@@ -637,6 +637,84 @@ static void test_isolation(void **state)
     assert_int_equal(closure_count(f, f->alice), 1);
 }
 
+/* $expand: memberOf / members inline, at most 20, never across tenants; others refused. */
+static void test_expand(void **state)
+{
+    struct fx *f = *state;
+    struct atrium_errinfo e = {0};
+    char grp[ATRIUM_UUID_LEN + 1], first[ATRIUM_UUID_LEN + 1];
+    AUTO_FREE char *binds = xasprintf("\"members@odata.bind\":[\"" URL "users/%s\"]", f->alice);
+    for (int i = 0; i < 25; i++) {
+        char name[16];
+        snprintf(name, sizeof(name), "G%02d", i);
+        create_group(f, name, binds, grp);
+        if (i == 0)
+            memcpy(first, grp, sizeof(first));
+    }
+    json_t *o = json_object();
+    assert_int_equal(
+        atrium_graph_expand(f->s, f->ta, &f->admin_a, ATRIUM_MEMBER_USER, f->alice, o, &e), 0);
+    json_t *of = json_object_get(o, "memberOf");
+    assert_int_equal(json_array_size(of), ATRIUM_GRAPH_EXPAND_MAX);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(of, 0), "@odata.type")),
+                        "#microsoft.graph.group");
+    assert_non_null(json_object_get(json_array_get(of, 0), "displayName"));
+    json_decref(o);
+
+    o = json_object();
+    assert_int_equal(
+        atrium_graph_expand(f->s, f->ta, &f->admin_a, ATRIUM_MEMBER_GROUP, first, o, &e), 0);
+    json_t *members = json_object_get(o, "members");
+    assert_int_equal(json_array_size(members), 1);
+    json_t *m = json_array_get(members, 0);
+    assert_string_equal(json_string_value(json_object_get(m, "@odata.type")),
+                        "#microsoft.graph.user");
+    assert_string_equal(json_string_value(json_object_get(m, "id")), f->alice);
+    json_decref(o);
+
+    /* Tenant B cannot expand A's objects, and B's user never joins A's group. */
+    assert_int_equal(add_ref(f, &f->admin_a, f->ta, first, "users", f->bob_b, &e),
+                     ATRIUM_ENOTFOUND);
+    o = json_object();
+    assert_int_equal(
+        atrium_graph_expand(f->s, f->tb, &f->admin_b, ATRIUM_MEMBER_GROUP, first, o, &e),
+        ATRIUM_ENOTFOUND);
+    assert_int_equal(
+        atrium_graph_expand(f->s, f->tb, &f->admin_b, ATRIUM_MEMBER_USER, f->alice, o, &e),
+        ATRIUM_ENOTFOUND);
+    assert_int_equal(json_object_size(o), 0);
+    assert_int_equal(
+        atrium_graph_expand(f->s, f->ta, &f->admin_a, ATRIUM_MEMBER_GROUP, first, o, &e), 0);
+    assert_int_equal(json_array_size(json_object_get(o, "members")), 1);
+    json_decref(o);
+
+    /* The option: members with $select keeps the expansion; anything else is a 400. */
+    struct atrium_odata_query q;
+    atrium_odata_query_init(&q);
+    assert_int_equal(
+        atrium_odata_query_set(&q, &atrium_graph_group_odata, "$expand", "Members", &e), 0);
+    assert_int_equal(atrium_odata_query_set(&q, &atrium_graph_group_odata, "$select", "id", &e), 0);
+    o = json_pack("{s:s, s:s, s:[]}", "id", first, "displayName", "G00", "members");
+    atrium_odata_apply_select(&q, o);
+    assert_non_null(json_object_get(o, "members"));
+    assert_null(json_object_get(o, "displayName"));
+    json_decref(o);
+    assert_int_equal(
+        atrium_odata_query_set(&q, &atrium_graph_group_odata, "$expand", "members", &e),
+        ATRIUM_EINVAL);
+    atrium_odata_query_release(&q);
+    atrium_odata_query_init(&q);
+    assert_int_equal(atrium_odata_query_set(&q, &atrium_graph_group_odata, "$expand", "owners", &e),
+                     ATRIUM_EINVAL);
+    assert_string_equal(e.field, "$expand");
+    assert_non_null(strstr(e.message, "members"));
+    assert_int_equal(
+        atrium_odata_query_set(&q, &atrium_graph_dirobj_odata, "$expand", "members", &e),
+        ATRIUM_EINVAL);
+    assert_null(q.expand);
+    atrium_odata_query_release(&q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -648,6 +726,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_directory_roles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_authorization, setup, teardown),
         cmocka_unit_test_setup_teardown(test_isolation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_expand, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

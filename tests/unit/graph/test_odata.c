@@ -16,7 +16,7 @@
 static const char *const eq_props[] = {"appId", "displayName", NULL};
 static const char *const sw_props[] = {"displayName", NULL};
 static const char *const select_props[] = {"id", "appId", "displayName", NULL};
-static const struct atrium_odata_spec spec = {eq_props, sw_props, select_props};
+static const struct atrium_odata_spec spec = {eq_props, sw_props, select_props, NULL};
 
 static void test_top(void **state)
 {

@@ -504,6 +504,36 @@ static void test_me_and_org(void **state)
     json_decref(org);
 }
 
+/* $expand: memberOf is accepted on users (case-insensitively, once); anything else is a 400. */
+static void test_expand_option(void **state)
+{
+    (void)state;
+    struct atrium_errinfo e = {0};
+    struct atrium_odata_request q;
+    atrium_odata_request_init(&q);
+    assert_int_equal(
+        atrium_odata_request_set(&q, &atrium_graph_user_resource, "$expand", "memberof", &e), 0);
+    assert_true(q.expand_member_of);
+    assert_int_equal(
+        atrium_odata_request_set(&q, &atrium_graph_user_resource, "$select", "id,displayName", &e),
+        0);
+    assert_int_equal(
+        atrium_odata_request_set(&q, &atrium_graph_user_resource, "$expand", "memberOf", &e),
+        ATRIUM_EINVAL);
+    atrium_odata_request_release(&q);
+    const char *const bad[] = {"manager", "members", "memberOf($select=id)", "*", NULL};
+    for (const char *const *v = bad; *v; v++) {
+        atrium_odata_request_init(&q);
+        assert_int_equal(
+            atrium_odata_request_set(&q, &atrium_graph_user_resource, "$expand", *v, &e),
+            ATRIUM_EINVAL);
+        assert_true(q.unsupported);
+        assert_false(q.expand_member_of);
+        assert_non_null(strstr(e.message, "memberOf"));
+        atrium_odata_request_release(&q);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -513,6 +543,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_delete_restore_purge, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_me_and_org, setup, teardown),
+        cmocka_unit_test(test_expand_option),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
