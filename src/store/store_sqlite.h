@@ -338,6 +338,14 @@ int atrium_sqlite_get_row(sqlite3_stmt *st, atrium_sqlite_reader read, void *ret
 int atrium_sqlite_get_rows(sqlite3_stmt *st, atrium_sqlite_reader read, size_t size, void **items,
                            size_t *count);
 /*
+ * One keyset page of a tenant's rows: the statement sql (prepared once as id)
+ * must take ?1 tenant_id, ?2 the id to start after ("" for the first page) and
+ * ?3 the limit. Items as atrium_sqlite_get_rows (the caller releases, even on failure).
+ */
+int atrium_sqlite_get_page(struct atrium_store_sqlite *s, int id, const char *sql,
+                           const char *tenant_id, const char *after_id, size_t limit,
+                           atrium_sqlite_reader read, size_t size, void **items, size_t *count);
+/*
  * Step a write whose RETURNING clause gives at most one row, to its end;
  * *ret_found says whether a row was read into *ret (then the caller
  * releases it, even on failure).

@@ -83,6 +83,24 @@ int atrium_sqlite_get_rows(sqlite3_stmt *st, atrium_sqlite_reader read, size_t s
     return rc == SQLITE_DONE ? 0 : atrium_sqlite_error(rc);
 }
 
+int atrium_sqlite_get_page(struct atrium_store_sqlite *s, int id, const char *sql,
+                           const char *tenant_id, const char *after_id, size_t limit,
+                           atrium_sqlite_reader read, size_t size, void **items, size_t *count)
+{
+    sqlite3_stmt *st;
+    *items = NULL;
+    *count = 0;
+    if (atrium_sqlite_check_id(tenant_id) < 0)
+        return ATRIUM_EINVAL;
+    int r = atrium_sqlite_stmt(s, id, sql, &st);
+    if (r < 0)
+        return r;
+    atrium_sqlite_bind_text(st, 1, tenant_id);
+    atrium_sqlite_bind_text(st, 2, after_id ? after_id : "");
+    atrium_sqlite_bind_limit(st, 3, limit);
+    return atrium_sqlite_get_rows(st, read, size, items, count);
+}
+
 int atrium_sqlite_returning_row(sqlite3_stmt *st, atrium_sqlite_reader read, void *ret,
                                 bool *ret_found)
 {

@@ -151,19 +151,10 @@ int atrium_sqlite_sp_list(struct atrium_store *base, const char *tenant_id, cons
 {
     static const char sql[] = "SELECT " SP_COLUMNS " FROM service_principals"
                               " WHERE tenant_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3";
-    struct atrium_store_sqlite *s = atrium_sqlite_of(base);
     struct atrium_service_principal_list l = {0};
-    sqlite3_stmt *st;
-
-    if (atrium_sqlite_check_id(tenant_id) < 0)
-        return ATRIUM_EINVAL;
-    int r = atrium_sqlite_stmt(s, ATRIUM_SQ_SP_LIST, sql, &st);
-    if (r < 0)
-        return r;
-    atrium_sqlite_bind_text(st, 1, tenant_id);
-    atrium_sqlite_bind_text(st, 2, after_id ? after_id : "");
-    atrium_sqlite_bind_limit(st, 3, limit);
-    r = atrium_sqlite_get_rows(st, read_sp, sizeof(*l.items), (void **)&l.items, &l.count);
+    int r =
+        atrium_sqlite_get_page(atrium_sqlite_of(base), ATRIUM_SQ_SP_LIST, sql, tenant_id, after_id,
+                               limit, read_sp, sizeof(*l.items), (void **)&l.items, &l.count);
     if (r < 0) {
         atrium_service_principal_list_release(&l);
         return r;
