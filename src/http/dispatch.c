@@ -177,12 +177,6 @@ static void route_request(struct request_state *st, struct MHD_Connection *conn)
                 atrium_http_bearer_challenge(&st->rs, rq, presented);
             return;
         }
-    } else if (st->match.route->auth != ATRIUM_AUTH_NONE) {
-        /* Fail closed until authentication is implemented. */
-        atrium_err(&rq->err, ATRIUM_EINTERNAL, "", "route %s needs unimplemented auth",
-                   st->match.route->pattern);
-        fail(st, ATRIUM_EINTERNAL);
-        return;
     }
     st->body_limit =
         st->match.route->body_limit ? st->match.route->body_limit : st->srv->body_limit;

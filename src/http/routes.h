@@ -26,13 +26,11 @@ typedef int (*atrium_handler_fn)(struct atrium_req *rq, struct atrium_resp *rs);
 enum atrium_auth {
     ATRIUM_AUTH_NONE = 0, /* public endpoint */
     ATRIUM_AUTH_BEARER,   /* Graph access token (Authorization: Bearer) + the route's perm */
-    ATRIUM_AUTH_CLIENT,   /* reserved: OAuth client authentication (Basic or form) */
-    ATRIUM_AUTH_SESSION,  /* reserved: browser session cookie + CSRF on unsafe methods */
 };
 
 enum atrium_route_flags {
-    ATRIUM_ROUTE_OAUTH_ERRORS = 1u << 0, /* reserved: render errors as OAuth JSON */
-    ATRIUM_ROUTE_HTML_ERRORS = 1u << 1,  /* reserved: render errors as an HTML page */
+    ATRIUM_ROUTE_OAUTH_ERRORS = 1u << 0, /* render request-level errors as Entra OAuth JSON */
+    ATRIUM_ROUTE_HTML_ERRORS = 1u << 1,  /* render request-level errors as an HTML page */
 };
 
 struct atrium_route {
