@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "app/serve_config.h"
 #include "app/serve_oauth.h"
@@ -52,15 +53,20 @@ static void print_banner(const struct atrium_serve_config *c, const char *url)
     fflush(stdout);
 }
 
+/* Wait for SIGTERM or SIGINT, writing the buffered request log meanwhile. */
 static int wait_for_signal(void)
 {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
-    int sig = 0;
-    sigwait(&set, &sig);
-    return sig;
+    const struct timespec tick = {.tv_sec = 0, .tv_nsec = ATRIUM_LOG_FLUSH_MS * 1000000L};
+    for (;;) {
+        int sig = sigtimedwait(&set, NULL, &tick);
+        if (sig > 0)
+            return sig;
+        atrium_log_flush();
+    }
 }
 
 /* The public URL: --public-url, else derived from the scheme and port. Heap. */
@@ -92,9 +98,11 @@ static int run_server(struct atrium_serve_config *c, struct atrium_app *app,
                                 "url", url, "listen", c->http.listen_host, "startup_ms",
                                 (json_int_t)(atrium_monotonic_ms() - started + c->startup_ms)));
     print_banner(c, url);
+    atrium_log_set_buffered(true);
     int sig = wait_for_signal();
     atrium_log(ATRIUM_LOG_INFO, "shutting down on signal %d", sig);
     atrium_http_stop(srv);
+    atrium_log_buffers_free();
     atrium_log(ATRIUM_LOG_INFO, "stopped");
     free(url);
     return 0;

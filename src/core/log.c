@@ -3,11 +3,13 @@
 #include "core/log.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,14 +32,44 @@ int atrium_log_level_parse(const char *name)
     return -1;
 }
 
+/* "2026-11-26T05:34:46.123Z": the seconds part is formatted once per second per thread. */
 static void timestamp(char out[32])
 {
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    struct tm tm;
-    gmtime_r(&tv.tv_sec, &tm);
-    size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(out + n, 32 - n, ".%03dZ", (int)(tv.tv_usec / 1000));
+    static _Thread_local time_t cached_sec = -1;
+    static _Thread_local char cached[24];
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    if (now.tv_sec != cached_sec) {
+        struct tm tm;
+        gmtime_r(&now.tv_sec, &tm);
+        strftime(cached, sizeof(cached), "%Y-%m-%dT%H:%M:%S", &tm);
+        cached_sec = now.tv_sec;
+    }
+    snprintf(out, 32, "%s.%03dZ", cached, (int)(now.tv_nsec / 1000000));
+}
+
+/* One line, newline included, in one write(2) when it fits a pipe's atomic
+ * size (then no lock is needed: lines of two threads cannot interleave);
+ * longer lines and partial writes finish under the lock. */
+static void write_line(const char *line, size_t n)
+{
+    size_t off = 0;
+    if (n <= PIPE_BUF) {
+        ssize_t w;
+        while ((w = write(STDERR_FILENO, line, n)) < 0 && errno == EINTR)
+            ;
+        if (w < 0 || (size_t)w == n)
+            return;
+        off = (size_t)w;
+    }
+    pthread_mutex_lock(&log_lock);
+    while (off < n) {
+        ssize_t w = write(STDERR_FILENO, line + off, n - off);
+        if (w <= 0 && errno != EINTR)
+            break;
+        off += w > 0 ? (size_t)w : 0;
+    }
+    pthread_mutex_unlock(&log_lock);
 }
 
 void atrium_log_fields(enum atrium_log_level level, json_t *fields)
@@ -55,18 +87,10 @@ void atrium_log_fields(enum atrium_log_level level, json_t *fields)
     json_decref(line);
     if (!text)
         return;
-    /* One write(2) per line (stderr is unbuffered: fputs + fputc were two). */
     size_t n = strlen(text);
     char *line_nl = xrealloc(text, n + 2);
     line_nl[n] = '\n';
-    pthread_mutex_lock(&log_lock);
-    for (size_t off = 0; off < n + 1;) {
-        ssize_t w = write(STDERR_FILENO, line_nl + off, n + 1 - off);
-        if (w <= 0 && errno != EINTR)
-            break;
-        off += w > 0 ? (size_t)w : 0;
-    }
-    pthread_mutex_unlock(&log_lock);
+    write_line(line_nl, n + 1);
     free(line_nl);
 }
 
@@ -80,4 +104,178 @@ void atrium_log(enum atrium_log_level level, const char *fmt, ...)
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     atrium_log_fields(level, json_pack("{s:s}", "msg", msg));
+}
+
+/* A bounded writer over a fixed buffer: appends are cut at the end, keeping
+ * room for the closing "}\n". */
+struct line {
+    char buf[2048];
+    size_t len;
+};
+
+static void put_raw(struct line *l, const char *s, size_t n)
+{
+    size_t room = sizeof(l->buf) - 2 - l->len;
+    if (n > room)
+        n = room;
+    memcpy(l->buf + l->len, s, n);
+    l->len += n;
+}
+
+/* A JSON string: quotes, backslashes, control and non-ASCII bytes escaped
+ * (the output is ASCII, like JSON_ENSURE_ASCII); an escape is never cut. */
+static void put_json_string(struct line *l, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    put_raw(l, "\"", 1);
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        char esc[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
+        bool plain = *p >= 0x20 && *p < 0x7F && *p != '"' && *p != '\\';
+        size_t n = plain ? 1 : (*p == '"' || *p == '\\') ? 2 : 6;
+        if (n == 2)
+            esc[1] = (char)*p;
+        if (sizeof(l->buf) - 3 - l->len < n)
+            break; /* keep room for the closing quote */
+        put_raw(l, plain ? (const char *)p : esc, n);
+    }
+    put_raw(l, "\"", 1);
+}
+
+static void put_field_str(struct line *l, const char *key, const char *value)
+{
+    put_raw(l, ",\"", 2);
+    put_raw(l, key, strlen(key));
+    put_raw(l, "\":", 2);
+    put_json_string(l, value);
+}
+
+static void put_field_int(struct line *l, const char *key, int64_t value)
+{
+    char num[48];
+    int n = snprintf(num, sizeof(num), ",\"%s\":%lld", key, (long long)value);
+    put_raw(l, num, (size_t)n < sizeof(num) ? (size_t)n : sizeof(num) - 1);
+}
+
+/* A thread's buffer of request lines; see atrium_log_set_buffered(). */
+struct log_buffer {
+    pthread_mutex_t lock;
+    struct log_buffer *next;
+    int64_t oldest_ms; /* monotonic time of the first buffered line */
+    size_t len;
+    char data[16u << 10];
+};
+
+static atomic_bool buffered;
+static pthread_mutex_t buffers_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct log_buffer *buffers;
+static _Thread_local struct log_buffer *own_buffer;
+
+void atrium_log_set_buffered(bool on)
+{
+    atomic_store(&buffered, on);
+    if (!on)
+        atrium_log_flush();
+}
+
+static int64_t monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static struct log_buffer *thread_buffer(void)
+{
+    if (!own_buffer) {
+        own_buffer = xcalloc(1, sizeof(*own_buffer));
+        pthread_mutex_init(&own_buffer->lock, NULL);
+        pthread_mutex_lock(&buffers_lock);
+        own_buffer->next = buffers;
+        buffers = own_buffer;
+        pthread_mutex_unlock(&buffers_lock);
+    }
+    return own_buffer;
+}
+
+/* Caller holds b->lock. Whole lines only, in one write(2) per buffer. */
+static void buffer_flush_locked(struct log_buffer *b)
+{
+    size_t off = 0;
+    while (off < b->len) {
+        ssize_t w = write(STDERR_FILENO, b->data + off, b->len - off);
+        if (w <= 0 && errno != EINTR)
+            break;
+        off += w > 0 ? (size_t)w : 0;
+    }
+    b->len = 0;
+}
+
+static void emit_line(const char *line, size_t n)
+{
+    if (!atomic_load(&buffered)) {
+        write_line(line, n);
+        return;
+    }
+    struct log_buffer *b = thread_buffer();
+    int64_t now = monotonic_ms();
+    pthread_mutex_lock(&b->lock);
+    if (b->len + n > sizeof(b->data) || (b->len && now - b->oldest_ms >= ATRIUM_LOG_FLUSH_MS))
+        buffer_flush_locked(b);
+    if (b->len == 0)
+        b->oldest_ms = now;
+    memcpy(b->data + b->len, line, n); /* n < sizeof(b->data): lines are bounded */
+    b->len += n;
+    pthread_mutex_unlock(&b->lock);
+}
+
+void atrium_log_flush(void)
+{
+    pthread_mutex_lock(&buffers_lock);
+    for (struct log_buffer *b = buffers; b; b = b->next) {
+        pthread_mutex_lock(&b->lock);
+        buffer_flush_locked(b);
+        pthread_mutex_unlock(&b->lock);
+    }
+    pthread_mutex_unlock(&buffers_lock);
+}
+
+void atrium_log_buffers_free(void)
+{
+    atomic_store(&buffered, false);
+    atrium_log_flush();
+    pthread_mutex_lock(&buffers_lock);
+    while (buffers) {
+        struct log_buffer *b = buffers;
+        buffers = b->next;
+        pthread_mutex_destroy(&b->lock);
+        free(b);
+    }
+    pthread_mutex_unlock(&buffers_lock);
+    own_buffer = NULL; /* the calling thread's; the others have exited */
+}
+
+void atrium_log_request(const struct atrium_log_request *r)
+{
+    if (ATRIUM_LOG_INFO < min_level)
+        return;
+    struct line l = {.len = 0};
+    char ts[32];
+    timestamp(ts);
+    put_raw(&l, "{\"ts\":", 6);
+    put_json_string(&l, ts);
+    put_field_str(&l, "level", level_names[ATRIUM_LOG_INFO]);
+    put_field_str(&l, "msg", "request");
+    put_field_str(&l, "method", r->method);
+    put_field_str(&l, "path", r->path);
+    put_field_int(&l, "status", r->status);
+    put_field_int(&l, "duration_ms", r->duration_ms);
+    put_field_str(&l, "request_id", r->request_id);
+    put_field_str(&l, "remote", r->remote);
+    if (r->tenant && r->tenant[0])
+        put_field_str(&l, "tenant", r->tenant);
+    if (r->terminated >= 0)
+        put_field_int(&l, "terminated", r->terminated);
+    l.buf[l.len++] = '}'; /* put_raw always leaves these two bytes */
+    l.buf[l.len++] = '\n';
+    emit_line(l.buf, l.len);
 }

@@ -24,6 +24,7 @@
 #include "http/server.h"
 #include "http/server_priv.h"
 #include "http/text.h"
+#include "http/tls_cork.h"
 
 #define LOG_PATH_MAX 256
 
@@ -37,6 +38,7 @@ struct request_state {
     size_t received; /* body bytes seen, kept or discarded */
     bool started;
     bool too_big;
+    bool corked;          /* TLS session corked until the request completes */
     unsigned status_sent; /* 0 until a response was queued */
     int64_t start_ms;
     char *path;  /* raw path of the request line */
@@ -242,7 +244,11 @@ static void add_common_headers(struct request_state *st, struct MHD_Response *re
         MHD_add_response_header(resp, "Connection", "close");
 }
 
-static enum MHD_Result send_response(struct request_state *st, struct MHD_Connection *conn)
+/* cork: the whole request has been read, so the response may wait in the TLS
+ * cork until the request completes (an early answer, e.g. 413 before the
+ * body, must leave at once: the connection closes right after it). */
+static enum MHD_Result send_response(struct request_state *st, struct MHD_Connection *conn,
+                                     bool cork)
 {
     struct atrium_resp *rs = &st->rs;
     size_t len = rs->body.len;
@@ -255,10 +261,14 @@ static enum MHD_Result send_response(struct request_state *st, struct MHD_Connec
     add_common_headers(st, resp);
     for (size_t i = 0; i < rs->nheaders; i++)
         MHD_add_response_header(resp, rs->headers[i].name, rs->headers[i].value);
+    st->corked = cork && atrium_tls_cork(conn, len);
     enum MHD_Result ret = MHD_queue_response(conn, rs->status, resp);
     MHD_destroy_response(resp);
     if (ret == MHD_YES)
         st->status_sent = rs->status;
+    else if (st->corked)
+        atrium_tls_uncork(conn);
+    st->corked = st->corked && ret == MHD_YES;
     return ret;
 }
 
@@ -272,7 +282,7 @@ enum MHD_Result atrium_http_on_request(void *cls, struct MHD_Connection *conn, c
         st = *con_cls = atrium_http_on_uri(cls, url, conn);
     if (!st->started) {
         begin_request(st, conn, method);
-        return st->rs.status ? send_response(st, conn) : MHD_YES;
+        return st->rs.status ? send_response(st, conn, false) : MHD_YES;
     }
     if (*upload_data_size > 0) {
         size_t n = *upload_data_size;
@@ -287,24 +297,23 @@ enum MHD_Result atrium_http_on_request(void *cls, struct MHD_Connection *conn, c
         return st->too_big && st->received / 2 > st->body_limit ? MHD_NO : MHD_YES;
     }
     run_handler(st);
-    return send_response(st, conn);
+    return send_response(st, conn, !st->too_big);
 }
 
 static void access_log(const struct request_state *st, enum MHD_RequestTerminationCode toe)
 {
-    char *path = atrium_http_log_escape(st->path, LOG_PATH_MAX);
-    char *method = atrium_http_log_escape(st->method, sizeof(st->method));
-    json_t *f = json_pack("{s:s, s:s, s:s, s:i, s:I, s:s, s:s}", "msg", "request", "method", method,
-                          "path", path, "status", (int)st->status_sent, "duration_ms",
-                          (json_int_t)(atrium_monotonic_ms() - st->start_ms), "request_id",
-                          st->rq.request_id, "remote", st->rq.remote_ip);
-    free(path);
-    free(method);
-    if (f && st->rq.tenant_id[0])
-        json_object_set_new(f, "tenant", json_string(st->rq.tenant_id));
-    if (f && toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
-        json_object_set_new(f, "terminated", json_integer((json_int_t)toe));
-    atrium_log_fields(ATRIUM_LOG_INFO, f);
+    char path[LOG_PATH_MAX + 4], method[sizeof(st->method) + 4];
+    struct atrium_log_request line = {
+        .method = atrium_http_log_escape(st->method, method, sizeof(method)),
+        .path = atrium_http_log_escape(st->path, path, sizeof(path)),
+        .status = st->status_sent,
+        .duration_ms = atrium_monotonic_ms() - st->start_ms,
+        .request_id = st->rq.request_id,
+        .remote = st->rq.remote_ip,
+        .tenant = st->rq.tenant_id,
+        .terminated = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? -1 : (int)toe,
+    };
+    atrium_log_request(&line);
 }
 
 void atrium_http_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -314,6 +323,8 @@ void atrium_http_on_completed(void *cls, struct MHD_Connection *conn, void **con
     if (!st)
         return;
     *con_cls = NULL;
+    if (st->corked)
+        atrium_tls_uncork(conn);
     access_log(st, toe);
     atrium_req_release(&st->rq);
     atrium_resp_release(&st->rs);

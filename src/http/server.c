@@ -24,7 +24,7 @@
 #include "http/server_priv.h"
 
 #define PEM_MAX (1u << 20)
-#define CONNECTION_MEMORY (64u << 10) /* request line + headers + read buffer per connection */
+#define CONNECTION_MEMORY (32u << 10) /* request line + headers + read buffer per connection */
 #define STOP_WAIT_MS 10000
 #define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 #define DEVICE_CODE_LOOKUPS_PER_MINUTE 30 /* user codes are short: bound the guessing */

@@ -56,11 +56,10 @@ char *atrium_http_sanitize_text(const char *s)
     return out;
 }
 
-char *atrium_http_log_escape(const char *s, size_t max)
+char *atrium_http_log_escape(const char *s, char *out, size_t out_size)
 {
     static const char hex[] = "0123456789ABCDEF";
-    size_t len = strlen(s ? s : "");
-    char *out = xmalloc(len * 3 + 4 < max + 4 ? len * 3 + 4 : max + 4);
+    size_t max = out_size - 4; /* room for "..." and the terminator */
     size_t o = 0;
     for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
         bool plain = *p > 0x20 && *p < 0x7F;

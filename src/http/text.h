@@ -14,7 +14,7 @@ bool atrium_http_is_cookie_value(const char *s);
 /* A copy of s with control characters and invalid UTF-8 bytes replaced by '?'. Caller owns. */
 char *atrium_http_sanitize_text(const char *s);
 /*
- * A copy of s for logs: bytes outside visible ASCII become %XX, and the
- * result is cut at max bytes (with "..." appended). Caller owns.
+ * s for logs, into out: bytes outside visible ASCII become %XX, and the
+ * result is cut to fit out_size (with "..." appended). Returns out.
  */
-char *atrium_http_log_escape(const char *s, size_t max);
+char *atrium_http_log_escape(const char *s, char *out, size_t out_size);

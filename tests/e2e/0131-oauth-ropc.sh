@@ -49,6 +49,7 @@ assert_eq "$FIRST_PARTY" "$(jq -r .aud <<<"$id_claims")" "id_token aud"
 sub=$(jq -r .sub <<<"$id_claims")
 
 # Secrets never reach the log.
+server_log_settled
 grep -qF "$GOOD_PASSWORD" "$SERVER_LOG" && fail "the password appears in the server log"
 grep -qF "$AT" "$SERVER_LOG" && fail "the access token appears in the server log"
 

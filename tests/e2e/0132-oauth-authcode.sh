@@ -234,6 +234,7 @@ sign_in "$ADMIN_UPN" "$GOOD_PASSWORD"
 expect_code "sign-in through /organizations"
 
 # Nothing secret in the log.
+server_log_settled
 grep -qF "$GOOD_PASSWORD" "$SERVER_LOG" && fail "the password appears in the server log"
 grep -qF "$CODE" "$SERVER_LOG" && fail "a code appears in the server log"
 

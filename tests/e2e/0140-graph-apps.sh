@@ -103,6 +103,7 @@ assert_status 200 "GET application"
 assert_json '.passwordCredentials | length == 1 and .[0].keyId == $k and .[0].secretText == null' \
     "passwordCredentials listed without the secret" --arg k "$KEY_ID"
 [[ "$API_BODY" != *"$SECRET"* ]] || fail "GET application shows the secret"
+server_log_settled
 grep -qF "$SECRET" "$SERVER_LOG" && fail "the client secret appears in the server log"
 
 # --- admin consent: User.Read.All (application permission) on Microsoft Graph ---

@@ -401,6 +401,7 @@ assert_graph_error 400 "" "/me with an app-only token"
 assert_json '.error.code == "BadRequest" and .error.message == "/me request is only valid with delegated authentication flow."' \
     "/me app-only message"
 
+server_log_settled
 grep -qF "$NEW_PASSWORD" "$SERVER_LOG" && fail "a password appears in the server log"
 stop_server
 echo "PASS [$E2E_NAME]"

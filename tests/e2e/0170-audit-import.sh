@@ -164,6 +164,7 @@ assert_cli_json '.displayName == "Doe, Jane \"5\""' "a quoted field with a comma
 # The temporary password works and must be changed (50055); it is in no log.
 ropc "$tmp_upn" "$tmp_pw"
 assert_entra_error 400 invalid_grant 50055 "sign-in with a temporary password"
+server_log_settled
 grep -qF "$tmp_pw" "$SERVER_LOG" && fail "a temporary password is in the server log"
 grep -qF "$GOOD_PASSWORD" "$SERVER_LOG" && fail "a password is in the server log"
 

@@ -45,6 +45,12 @@ fail() {
     exit 1
 }
 
+# server_log_settled: wait until the server has written its buffered request
+# lines (they are flushed every 250 ms), before a test reads the whole log.
+server_log_settled() {
+    sleep 0.6
+}
+
 _alive() { # _alive PID: running and not a zombie
     local state
     [[ -r "/proc/$1/stat" ]] || return 1

@@ -31,12 +31,12 @@ declare -A allowed=(
 owned_patterns=(
     '^sqlite3\.h$' '^libpq-fe\.h$' '^libpq/'
     '^openssl/' '^jose/' '^argon2\.h$'
-    '^microhttpd\.h$'
+    '^microhttpd\.h$' '^gnutls/'
 )
 owned_layers=(
     store store store
     crypto crypto crypto
-    http
+    http http
 )
 
 files=()
