@@ -37,15 +37,24 @@ static void timestamp(char out[32])
 {
     static _Thread_local time_t cached_sec = -1;
     static _Thread_local char cached[24];
+    static _Thread_local size_t cached_len;
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     if (now.tv_sec != cached_sec) {
         struct tm tm;
         gmtime_r(&now.tv_sec, &tm);
-        strftime(cached, sizeof(cached), "%Y-%m-%dT%H:%M:%S", &tm);
+        cached_len = strftime(cached, sizeof(cached), "%Y-%m-%dT%H:%M:%S", &tm);
         cached_sec = now.tv_sec;
     }
-    snprintf(out, 32, "%s.%03dZ", cached, (int)(now.tv_nsec / 1000000));
+    int ms = (int)(now.tv_nsec / 1000000);
+    memcpy(out, cached, cached_len); /* at most 23 of the 32 bytes */
+    char *o = out + cached_len;
+    *o++ = '.';
+    *o++ = (char)('0' + ms / 100);
+    *o++ = (char)('0' + ms / 10 % 10);
+    *o++ = (char)('0' + ms % 10);
+    *o++ = 'Z';
+    *o = '\0';
 }
 
 /* One line, newline included, in one write(2) when it fits a pipe's atomic
@@ -122,21 +131,39 @@ static void put_raw(struct line *l, const char *s, size_t n)
     l->len += n;
 }
 
+static bool json_plain(unsigned char c)
+{
+    return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+}
+
 /* A JSON string: quotes, backslashes, control and non-ASCII bytes escaped
- * (the output is ASCII, like JSON_ENSURE_ASCII); an escape is never cut. */
+ * (the output is ASCII, like JSON_ENSURE_ASCII); an escape is never cut.
+ * Runs of plain bytes are copied at once. */
 static void put_json_string(struct line *l, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
     put_raw(l, "\"", 1);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+    while (*p) {
+        size_t run = 0;
+        while (json_plain(p[run]))
+            run++;
+        if (run) {
+            size_t room = sizeof(l->buf) - 3 - l->len; /* keep room for the closing quote */
+            put_raw(l, (const char *)p, run < room ? run : room);
+            if (run > room)
+                break;
+            p += run;
+            continue;
+        }
         char esc[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
-        bool plain = *p >= 0x20 && *p < 0x7F && *p != '"' && *p != '\\';
-        size_t n = plain ? 1 : (*p == '"' || *p == '\\') ? 2 : 6;
+        size_t n = (*p == '"' || *p == '\\') ? 2 : 6;
         if (n == 2)
             esc[1] = (char)*p;
         if (sizeof(l->buf) - 3 - l->len < n)
-            break; /* keep room for the closing quote */
-        put_raw(l, plain ? (const char *)p : esc, n);
+            break;
+        put_raw(l, esc, n);
+        p++;
     }
     put_raw(l, "\"", 1);
 }
@@ -151,9 +178,19 @@ static void put_field_str(struct line *l, const char *key, const char *value)
 
 static void put_field_int(struct line *l, const char *key, int64_t value)
 {
-    char num[48];
-    int n = snprintf(num, sizeof(num), ",\"%s\":%lld", key, (long long)value);
-    put_raw(l, num, (size_t)n < sizeof(num) ? (size_t)n : sizeof(num) - 1);
+    char digits[24];
+    size_t n = 0;
+    uint64_t v = value < 0 ? 0 - (uint64_t)value : (uint64_t)value;
+    do {
+        digits[sizeof(digits) - 1 - n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    if (value < 0)
+        digits[sizeof(digits) - 1 - n++] = '-';
+    put_raw(l, ",\"", 2);
+    put_raw(l, key, strlen(key));
+    put_raw(l, "\":", 2);
+    put_raw(l, digits + sizeof(digits) - n, n);
 }
 
 /* A thread's buffer of request lines; see atrium_log_set_buffered(). */

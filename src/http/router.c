@@ -2,8 +2,11 @@
 /* Route matching; see router.h. */
 #include "http/router.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/err.h"
@@ -15,6 +18,7 @@
 struct path_segments {
     char *block;
     const char *seg[ATRIUM_ROUTE_MAX_SEGMENTS];
+    size_t len[ATRIUM_ROUTE_MAX_SEGMENTS];
     bool bad[ATRIUM_ROUTE_MAX_SEGMENTS]; /* malformed escape */
     size_t count;
 };
@@ -39,6 +43,7 @@ static bool split_path(const char *raw, struct path_segments *ps)
             dlen = 0;
         }
         ps->bad[ps->count] = bad || strlen(out) != dlen;
+        ps->len[ps->count] = dlen;
         ps->seg[ps->count++] = out;
         out += dlen + 1;
         if (!slash)
@@ -63,37 +68,113 @@ static bool segment_capture(const char *p, size_t n, size_t *pre, size_t *post)
     return true;
 }
 
-/* Does the decoded segment seg fit a capture with literals p[0, pre) and p[n - post, n)? */
-static bool infix_fits(const char *p, size_t n, size_t pre, size_t post, const char *seg)
-{
-    size_t len = strlen(seg);
-    return len > pre + post && memcmp(seg, p, pre) == 0 &&
-           memcmp(seg + len - post, p + n - post, post) == 0;
-}
+/* A pattern's segments, split once per route table (see compiled_table()). */
+struct pattern_segment {
+    const char *text; /* into the pattern */
+    size_t len, pre, post;
+    bool capture;
+};
 
-/* Does pattern match the segments? Captures are not recorded here. */
-static bool pattern_matches(const char *pattern, const struct path_segments *ps)
+struct compiled_route {
+    size_t count; /* SIZE_MAX: the pattern has too many segments to match anything */
+    struct pattern_segment seg[ATRIUM_ROUTE_MAX_SEGMENTS];
+};
+
+static void compile_pattern(const char *pattern, struct compiled_route *cr)
 {
     const char *p = pattern + 1;
-    size_t i = 0;
-    for (;; i++) {
+    cr->count = 0;
+    for (;;) {
+        if (cr->count == ATRIUM_ROUTE_MAX_SEGMENTS) {
+            cr->count = SIZE_MAX;
+            return;
+        }
         const char *slash = strchr(p, '/');
-        size_t n = slash ? (size_t)(slash - p) : strlen(p);
-        size_t pre = 0, post = 0;
-        if (i >= ps->count)
-            return false;
-        bool capture = segment_capture(p, n, &pre, &post);
-        if (!capture && (ps->bad[i] || strlen(ps->seg[i]) != n || memcmp(ps->seg[i], p, n) != 0))
-            return false;
-        if (capture && (pre || post) && (ps->bad[i] || !infix_fits(p, n, pre, post, ps->seg[i])))
-            return false;
-        if (capture && !ps->bad[i] && ps->seg[i][0] == '\0')
-            return false;
+        struct pattern_segment *sg = &cr->seg[cr->count++];
+        sg->text = p;
+        sg->len = slash ? (size_t)(slash - p) : strlen(p);
+        sg->capture = segment_capture(p, sg->len, &sg->pre, &sg->post);
         if (!slash)
-            break;
+            return;
         p = slash + 1;
     }
-    return i + 1 == ps->count;
+}
+
+/*
+ * The compiled form of a route table, made on its first use and kept for the
+ * life of the process (tables are static). Readers take no lock.
+ */
+#define COMPILED_TABLES_MAX 16
+struct compiled_table {
+    const struct atrium_route *table;
+    size_t n;
+    struct compiled_route *routes;
+};
+static _Atomic(struct compiled_table *) compiled[COMPILED_TABLES_MAX];
+static pthread_mutex_t compile_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const struct compiled_route *compiled_table(const struct atrium_route *table, size_t n)
+{
+    for (size_t i = 0; i < COMPILED_TABLES_MAX; i++) {
+        struct compiled_table *ct = atomic_load_explicit(&compiled[i], memory_order_acquire);
+        if (!ct)
+            break;
+        if (ct->table == table && ct->n == n)
+            return ct->routes;
+    }
+    pthread_mutex_lock(&compile_lock);
+    const struct compiled_route *found = NULL;
+    size_t i = 0;
+    for (; i < COMPILED_TABLES_MAX && !found; i++) {
+        struct compiled_table *ct = atomic_load_explicit(&compiled[i], memory_order_acquire);
+        if (!ct)
+            break;
+        if (ct->table == table && ct->n == n)
+            found = ct->routes;
+    }
+    if (!found && i < COMPILED_TABLES_MAX) {
+        struct compiled_table *ct = xcalloc(1, sizeof(*ct));
+        ct->table = table;
+        ct->n = n;
+        ct->routes = xcalloc(n ? n : 1, sizeof(*ct->routes));
+        for (size_t r = 0; r < n; r++)
+            compile_pattern(table[r].pattern, &ct->routes[r]);
+        atomic_store_explicit(&compiled[i], ct, memory_order_release);
+        found = ct->routes;
+    }
+    pthread_mutex_unlock(&compile_lock);
+    if (!found)
+        abort(); /* more distinct route tables than a program has */
+    return found;
+}
+
+/* Does the decoded segment i fit the capture sg (with its literal prefix and suffix)? */
+static bool capture_fits(const struct pattern_segment *sg, const struct path_segments *ps, size_t i)
+{
+    if (ps->bad[i])
+        return sg->pre == 0 && sg->post == 0; /* reported by capture_params */
+    size_t len = ps->len[i];
+    if (len == 0)
+        return false;
+    if (!sg->pre && !sg->post)
+        return true;
+    return len > sg->pre + sg->post && memcmp(ps->seg[i], sg->text, sg->pre) == 0 &&
+           memcmp(ps->seg[i] + len - sg->post, sg->text + sg->len - sg->post, sg->post) == 0;
+}
+
+/* Does the compiled pattern match the segments? Captures are not recorded here. */
+static bool pattern_matches(const struct compiled_route *cr, const struct path_segments *ps)
+{
+    if (cr->count != ps->count)
+        return false;
+    for (size_t i = 0; i < cr->count; i++) {
+        const struct pattern_segment *sg = &cr->seg[i];
+        if (sg->capture
+                ? !capture_fits(sg, ps, i)
+                : ps->bad[i] || ps->len[i] != sg->len || memcmp(ps->seg[i], sg->text, sg->len) != 0)
+            return false;
+    }
+    return true;
 }
 
 static int capture_params(const char *pattern, const struct path_segments *ps,
@@ -173,11 +254,12 @@ int atrium_router_match(const struct atrium_route *table, size_t n, const char *
 {
     if (!raw_path || raw_path[0] != '/')
         return atrium_err(e, ATRIUM_ENOTFOUND, "", "The requested resource does not exist.");
+    const struct compiled_route *routes = compiled_table(table, n);
     struct path_segments ps;
     bool ok = split_path(raw_path, &ps);
     int r = atrium_err(e, ATRIUM_ENOTFOUND, "", "The requested resource does not exist.");
     for (size_t i = 0; ok && i < n; i++) {
-        if (!pattern_matches(table[i].pattern, &ps))
+        if (!pattern_matches(&routes[i], &ps))
             continue;
         if (!method_matches(table[i].method, method)) {
             allow_add(m->allow, table[i].method);
