@@ -3,12 +3,25 @@
 #include "core/rand.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 
-void atrium_random_bytes(void *buf, size_t n)
+/*
+ * Small requests (GUIDs, token ids, salts, keys) are served from a
+ * per-thread pool refilled POOL_SIZE bytes at a time, so most calls make no
+ * system call; each byte is handed out once and wiped from the pool.
+ */
+#define POOL_SIZE 512
+#define POOL_MAX_TAKE 64 /* larger requests go straight to the kernel */
+
+static __thread unsigned char pool[POOL_SIZE];
+static __thread size_t avail; /* the unused bytes are the last avail of pool */
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+static void kernel_bytes(void *buf, size_t n)
 {
     unsigned char *p = buf;
     while (n > 0) {
@@ -24,21 +37,45 @@ void atrium_random_bytes(void *buf, size_t n)
     }
 }
 
+/* A forked child (Atrium never forks, but a library might) must not repeat its parent's bytes. */
+static void pool_forget(void)
+{
+    memset(pool, 0, sizeof(pool));
+    avail = 0;
+}
+
+static void register_atfork(void)
+{
+    pthread_atfork(NULL, NULL, pool_forget);
+}
+
+static void pool_take(void *buf, size_t n)
+{
+    if (avail < n) {
+        pthread_once(&atfork_once, register_atfork);
+        kernel_bytes(pool, sizeof(pool));
+        avail = sizeof(pool);
+    }
+    unsigned char *p = pool + sizeof(pool) - avail;
+    memcpy(buf, p, n);
+    memset(p, 0, n);
+    avail -= n;
+}
+
+void atrium_random_bytes(void *buf, size_t n)
+{
+    if (n <= POOL_MAX_TAKE)
+        pool_take(buf, n);
+    else
+        kernel_bytes(buf, n);
+}
+
 static const char hexdigits[] = "0123456789abcdef";
 
 void atrium_uuid_v4(char out[ATRIUM_UUID_LEN + 1])
 {
-    /* One getrandom(2) per 32 GUIDs: a request id is made for every request. */
-    static __thread unsigned char pool[512];
-    static __thread size_t avail;
     unsigned char b[16];
-    if (avail < sizeof(b)) {
-        atrium_random_bytes(pool, sizeof(pool));
-        avail = sizeof(pool);
-    }
-    memcpy(b, pool + sizeof(pool) - avail, sizeof(b));
-    memset(pool + sizeof(pool) - avail, 0, sizeof(b));
-    avail -= sizeof(b);
+    pool_take(b, sizeof(b));
     b[6] = (unsigned char)((b[6] & 0x0F) | 0x40);
     b[8] = (unsigned char)((b[8] & 0x3F) | 0x80);
     size_t o = 0;

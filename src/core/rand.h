@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Random bytes from the kernel CSPRNG (getrandom), GUIDs and random tokens.
- * Safe to call from any thread.
+ * Safe to call from any thread. Requests of up to 64 bytes come from a
+ * per-thread pool refilled 512 bytes at a time (one system call per many
+ * GUIDs or token ids); a forked child drops the forking thread's pool.
  */
 #pragma once
 

@@ -2,7 +2,8 @@
 /*
  * RS256 JWTs; see jwt.h. Signing runs OpenSSL directly with the key's
  * EVP_PKEY, loaded once (jose would rebuild the key from its JWK on every
- * call, at less than half the rate), and assembles the compact form itself.
+ * call, at less than half the rate), from a digest-sign context also set up
+ * once per key, and assembles the compact form itself.
  * Verification goes through jose, after strict checks of the encoding.
  */
 #include "crypto/jwt.h"
@@ -30,24 +31,39 @@ struct jws_parts {
     size_t len[3];
 };
 
-/*
- * RSASSA-PKCS1-v1_5 with SHA-256 of input[0..len) into sig (capacity
- * *sig_len, at least EVP_PKEY_get_size(pkey)). The key is shared read-only
- * by every signer; the EVP_MD_CTX (and the EVP_PKEY_CTX in it) is this
- * call's own, as OpenSSL requires for concurrent use.
- */
-static int rs256_sign(EVP_PKEY *pkey, const char *input, size_t len, unsigned char *sig,
-                      size_t *sig_len)
+int atrium_jwt_rs256_ctx_new(EVP_PKEY *pkey, EVP_MD_CTX **ret)
 {
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     EVP_PKEY_CTX *pctx = NULL;
 
     if (!ctx)
         return ATRIUM_ECRYPTO;
-    /* Finalise in place: the context is not reused, so OpenSSL need not copy it first. */
+    /* Copies finalise in place: each is used once, so OpenSSL need not copy it again. */
     EVP_MD_CTX_set_flags(ctx, EVP_MD_CTX_FLAG_FINALISE);
-    bool ok = EVP_DigestSignInit_ex(ctx, &pctx, "SHA256", NULL, NULL, pkey, NULL) == 1 &&
-              EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1 &&
+    if (EVP_DigestSignInit_ex(ctx, &pctx, "SHA256", NULL, NULL, pkey, NULL) != 1 ||
+        EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1) {
+        EVP_MD_CTX_free(ctx);
+        return ATRIUM_ECRYPTO;
+    }
+    *ret = ctx;
+    return 0;
+}
+
+/*
+ * RSASSA-PKCS1-v1_5 with SHA-256 of input[0..len) into sig (capacity
+ * *sig_len, at least EVP_PKEY_get_size(key->pkey)). The key and its
+ * sign_ctx are shared read-only by every signer (EVP_MD_CTX_copy_ex only
+ * reads its source); the copy (and the EVP_PKEY_CTX in it) is this call's
+ * own, as OpenSSL requires for concurrent use. Copying costs a few percent
+ * of initialising: OpenSSL 3.0's EVP_DigestSignInit fetches the signature
+ * algorithm, and its RSA provider the digest by name, on every call, even
+ * when handed a pre-fetched EVP_MD or EVP_sha256().
+ */
+static int rs256_sign(const struct atrium_signing_key *key, const char *input, size_t len,
+                      unsigned char *sig, size_t *sig_len)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    bool ok = ctx && EVP_MD_CTX_copy_ex(ctx, key->sign_ctx) == 1 &&
               EVP_DigestSign(ctx, sig, sig_len, (const unsigned char *)input, len) == 1;
     EVP_MD_CTX_free(ctx);
     return ok ? 0 : ATRIUM_ECRYPTO;
@@ -72,7 +88,7 @@ static int sign_compact(const struct atrium_signing_key *key, const char *text, 
     memcpy(out, key->jws_header, key->jws_header_len);
     out[key->jws_header_len] = '.';
     atrium_b64url_encode(text, len, out + key->jws_header_len + 1);
-    int r = rs256_sign(key->pkey, out, input_len, sig, &sig_len);
+    int r = rs256_sign(key, out, input_len, sig, &sig_len);
     if (r < 0) {
         xfree(out);
         return r;

@@ -2,8 +2,8 @@
 /*
  * INTERNAL to src/crypto/: the signing-key layout and the locked keyring
  * accessors that jwt.c signs and verifies with. Not for other layers. It
- * names OpenSSL's EVP_PKEY only by its struct tag, so it needs no OpenSSL
- * header.
+ * names OpenSSL's EVP_PKEY and EVP_MD_CTX only by their struct tags, so it
+ * needs no OpenSSL header.
  */
 #pragma once
 
@@ -15,7 +15,8 @@
 
 #include "crypto/keyring.h"
 
-struct evp_pkey_st; /* OpenSSL's EVP_PKEY */
+struct evp_pkey_st;   /* OpenSSL's EVP_PKEY */
+struct evp_md_ctx_st; /* OpenSSL's EVP_MD_CTX */
 
 struct atrium_signing_key {
     char kid[ATRIUM_KID_LEN + 1];
@@ -32,6 +33,13 @@ struct atrium_signing_key {
      * signature has its own EVP_MD_CTX.
      */
     struct evp_pkey_st *pkey;
+    /*
+     * A digest-sign context for RS256 with pkey (atrium_jwt_rs256_ctx_new),
+     * set up once: each signature copies it into its own EVP_MD_CTX rather
+     * than initialise one, which fetches the algorithms by name each time.
+     * Only ever read after the key is built, like pkey.
+     */
+    struct evp_md_ctx_st *sign_ctx;
     char *jws_header; /* base64url of {"typ":"JWT","alg":"RS256","kid":..,"x5t":..} */
     size_t jws_header_len;
     int64_t created;
@@ -43,6 +51,9 @@ static inline bool atrium_signing_key_usable(const struct atrium_signing_key *ke
 {
     return key->not_after == 0 || now < key->not_after;
 }
+
+/* jwt.c: a new RS256 (SHA-256, PKCS #1 v1.5) digest-sign context with pkey into *ret. */
+int atrium_jwt_rs256_ctx_new(struct evp_pkey_st *pkey, struct evp_md_ctx_st **ret);
 
 /* Shared lock for the duration of a sign or verify. */
 void atrium_keyring_rdlock(struct atrium_keyring *kr);

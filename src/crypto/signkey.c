@@ -131,6 +131,8 @@ static int key_build(const json_t *jwk, EVP_PKEY *pkey, const unsigned char *der
     key->x5t = der_x5t(der, der_len);
     key->x5c = der_x5c(der, der_len);
     int r = key->x5t ? key_fill_from_jwk(key, jwk) : ATRIUM_ECRYPTO;
+    if (r == 0)
+        r = atrium_jwt_rs256_ctx_new(key->pkey, &key->sign_ctx);
     if (r < 0) {
         atrium_signing_key_free(key);
         return r;
@@ -178,6 +180,7 @@ struct atrium_signing_key *atrium_signing_key_free(struct atrium_signing_key *ke
     jwk_wipe_private(key->jwk);
     json_decref(key->jwk);
     json_decref(key->jwk_pub);
+    EVP_MD_CTX_free(key->sign_ctx);
     EVP_PKEY_free(key->pkey);
     xfree(key->x5t);
     xfree(key->x5c);

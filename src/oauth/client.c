@@ -28,6 +28,7 @@ void atrium_oauth_client_release(struct atrium_oauth_client *c)
         return;
     free(c->display_name);
     json_decref(c->definition);
+    atrium_app_password_list_release(&c->passwords);
     memset(c, 0, sizeof(*c));
 }
 
@@ -36,12 +37,14 @@ int atrium_oauth_graph_sp(struct atrium_store *s, const char *tenant_id,
 {
     if (!s->oauth)
         return ATRIUM_ESTORE;
-    int rc = s->oauth->sp_get_by_app_id(s, tenant_id, ATRIUM_GRAPH_APP_ID, ret);
+    int rc = s->oauth->sp_brief_by_app_id(s, tenant_id, ATRIUM_GRAPH_APP_ID, ret);
     if (rc != ATRIUM_ENOTFOUND)
         return rc;
+    /* Creating it writes, which a read snapshot refuses: end the caller's, if one is open. */
+    atrium_store_end_read(s);
     if ((rc = atrium_store_ensure_builtin_principals(s, tenant_id)) < 0)
         return rc;
-    return s->oauth->sp_get_by_app_id(s, tenant_id, ATRIUM_GRAPH_APP_ID, ret);
+    return s->oauth->sp_brief_by_app_id(s, tenant_id, ATRIUM_GRAPH_APP_ID, ret);
 }
 
 int atrium_oauth_fail_client_unknown(struct atrium_oauth_error *e, const char *client_id,
@@ -69,7 +72,7 @@ static int first_party(struct atrium_store *s, const char *tenant_id,
     /* Pre-consented: its service principal (when the store has one) is informational. */
     if (s->oauth && atrium_oauth_graph_sp(s, tenant_id, &sp) == 0) {
         atrium_service_principal_release(&sp);
-        if (s->oauth->sp_get_by_app_id(s, tenant_id, ATRIUM_FIRST_PARTY_CLIENT_ID, &sp) == 0)
+        if (s->oauth->sp_brief_by_app_id(s, tenant_id, ATRIUM_FIRST_PARTY_CLIENT_ID, &sp) == 0)
             snprintf(ret->sp_id, sizeof(ret->sp_id), "%s", sp.id);
         atrium_service_principal_release(&sp);
     }
@@ -112,7 +115,7 @@ static int app_principal(struct atrium_store *s, const char *tenant_id,
                          struct atrium_oauth_client *ret, struct atrium_oauth_error *e)
 {
     struct atrium_service_principal sp = {0};
-    int rc = s->oauth->sp_get_by_app_id(s, tenant_id, app->app_id, &sp);
+    int rc = s->oauth->sp_brief_by_app_id(s, tenant_id, app->app_id, &sp);
     if (rc == ATRIUM_ENOTFOUND && interactive && strcmp(app->tenant_id, tenant_id) != 0)
         return 0;
     if (rc == ATRIUM_ENOTFOUND)
@@ -132,14 +135,13 @@ static int app_client(struct atrium_store *s, const char *tenant_id,
                       const struct atrium_application *app, bool interactive,
                       struct atrium_oauth_client *ret, struct atrium_oauth_error *e)
 {
-    struct atrium_app_password_list pw = {0};
     int rc = app_principal(s, tenant_id, app, interactive, ret, e);
     if (rc < 0)
         return rc;
-    if ((rc = s->oauth->app_password_list(s, app->tenant_id, app->id, &pw)) < 0)
+    /* Kept for client_authenticate, which would otherwise read them again. */
+    if ((rc = s->oauth->app_password_list(s, app->tenant_id, app->id, &ret->passwords)) < 0)
         return atrium_oauth_fail_store(e, rc);
-    bool has_secret = pw.count > 0;
-    atrium_app_password_list_release(&pw);
+    bool has_secret = ret->passwords.count > 0;
 
     snprintf(ret->app_id, sizeof(ret->app_id), "%s", app->app_id);
     snprintf(ret->home_tenant_id, sizeof(ret->home_tenant_id), "%s", app->tenant_id);
@@ -205,19 +207,16 @@ int atrium_oauth_client_find_interactive(struct atrium_store *s, const char *ten
     return client_find(s, tenant_id, client_id, true, ret, e);
 }
 
-/* Check presented against every credential of the app; *ret_expired when only an expired one
+/* Check presented against every secret of the client; *ret_expired when only an expired one
  * matched. */
-static int secret_matches(struct atrium_store *s, const struct atrium_oauth *o,
-                          const struct atrium_oauth_client *c, const char *secret, bool *ret_ok,
-                          bool *ret_expired)
+static void secret_matches(const struct atrium_oauth *o, const struct atrium_oauth_client *c,
+                           const char *secret, bool *ret_ok, bool *ret_expired)
 {
-    struct atrium_app_password_list pw = {0};
     int64_t now = atrium_now();
-    int rc = s->oauth->app_password_list(s, c->home_tenant_id, c->application_object_id, &pw);
     *ret_ok = *ret_expired = false;
-    for (size_t i = 0; rc == 0 && i < pw.count; i++) {
+    for (size_t i = 0; i < c->passwords.count; i++) {
         bool match = false;
-        const struct atrium_app_password *p = &pw.items[i];
+        const struct atrium_app_password *p = &c->passwords.items[i];
         if (!p->secret_hash ||
             atrium_client_secret_verify(o->secrets, p->secret_hash, secret, &match) < 0 || !match)
             continue;
@@ -226,11 +225,9 @@ static int secret_matches(struct atrium_store *s, const struct atrium_oauth *o,
         else
             *ret_ok = true;
     }
-    atrium_app_password_list_release(&pw);
-    return rc;
 }
 
-int atrium_oauth_client_authenticate(struct atrium_store *s, const struct atrium_oauth *o,
+int atrium_oauth_client_authenticate(const struct atrium_oauth *o,
                                      const struct atrium_oauth_client *c, const char *secret,
                                      struct atrium_oauth_error *e)
 {
@@ -247,11 +244,9 @@ int atrium_oauth_client_authenticate(struct atrium_store *s, const struct atrium
                                  "'client_assertion', 'client_secret' or 'request' is required "
                                  "for the client '%s'.",
                                  c->app_id);
-    if (!s->oauth || !o->secrets)
+    if (!o->secrets)
         return atrium_oauth_fail_store(e, ATRIUM_ESTORE);
-    int rc = secret_matches(s, o, c, secret, &ok, &expired);
-    if (rc < 0)
-        return atrium_oauth_fail_store(e, rc);
+    secret_matches(o, c, secret, &ok, &expired);
     if (ok)
         return 0;
     if (expired)

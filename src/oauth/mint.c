@@ -189,6 +189,12 @@ static int refresh_issue(struct atrium_store *s, const struct atrium_oauth *o,
     return 0;
 }
 
+/* A compact JWS as a JSON string: base64url and dots, so jansson's UTF-8 check can be skipped. */
+static json_t *jws_string(const char *jws)
+{
+    return json_stringn_nocheck(jws, strlen(jws));
+}
+
 static char *client_info(const char *uid, const char *utid)
 {
     json_t *ci = json_pack("{s:s, s:s}", "uid", uid, "utid", utid);
@@ -232,7 +238,7 @@ static int mint_user_tokens(struct atrium_store *s, const struct atrium_oauth *o
         if (refresh)
             json_object_set_new(resp, "refresh_token", json_string(refresh));
         if (id_token)
-            json_object_set_new(resp, "id_token", json_string(id_token));
+            json_object_set_new(resp, "id_token", jws_string(id_token));
         if (req->client_info) {
             char *ci = client_info(req->user->id, req->tenant_id);
             json_object_set_new(resp, "client_info", json_string(ci));
@@ -264,7 +270,7 @@ int atrium_oauth_mint(struct atrium_store *s, const struct atrium_oauth *o,
     json_object_set_new(resp, "ext_expires_in", json_integer(o->cfg.access_token_lifetime));
     int rc = access_claims(s, o, req, iss, now, &claims);
     if (rc == 0 && (rc = sign(o->keyring, claims, &access)) == 0) {
-        json_object_set_new(resp, "access_token", json_string(access));
+        json_object_set_new(resp, "access_token", jws_string(access));
         if (req->user)
             rc = mint_user_tokens(s, o, req, iss, now, resp);
     }

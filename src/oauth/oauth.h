@@ -121,7 +121,8 @@ struct atrium_oauth_client {
     json_t *definition; /* the application's Graph properties (NULL for first party) */
     char home_tenant_id[ATRIUM_UUID_LEN + 1];
     char application_object_id[ATRIUM_UUID_LEN + 1]; /* "" for first party */
-    char sp_id[ATRIUM_UUID_LEN + 1]; /* its service principal in the requesting tenant */
+    char sp_id[ATRIUM_UUID_LEN + 1];           /* its service principal in the requesting tenant */
+    struct atrium_app_password_list passwords; /* its secrets (hashed), as found */
 };
 void atrium_oauth_client_release(struct atrium_oauth_client *c);
 
@@ -144,10 +145,11 @@ int atrium_oauth_client_find_interactive(struct atrium_store *s, const char *ten
                                          struct atrium_oauth_error *e);
 /*
  * Authenticate a confidential client with its secret (post or basic; the
- * caller says which it got). Public clients must send no secret (700025).
- * Missing secret 7000216 (401), bad 7000215 (401), expired 7000222 (401).
+ * caller says which it got), checked against the secrets client_find read.
+ * Public clients must send no secret (700025). Missing secret 7000216
+ * (401), bad 7000215 (401), expired 7000222 (401).
  */
-int atrium_oauth_client_authenticate(struct atrium_store *s, const struct atrium_oauth *o,
+int atrium_oauth_client_authenticate(const struct atrium_oauth *o,
                                      const struct atrium_oauth_client *c, const char *secret,
                                      struct atrium_oauth_error *e);
 /*

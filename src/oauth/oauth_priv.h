@@ -71,6 +71,11 @@ int atrium_oauth_scopes_requested(struct atrium_store *s, const char *tenant_id,
 /* unauthorized_client AADSTS700016: client_id is not an application of tenant_id. */
 int atrium_oauth_fail_client_unknown(struct atrium_oauth_error *e, const char *client_id,
                                      const char *tenant_id);
-/* The directory API's service principal in tenant (created lazily). */
+/*
+ * The directory API's service principal in tenant, brief (sp_brief_by_app_id:
+ * no display_name or definition), created lazily; creating it ends the
+ * caller's read snapshot (store.h) if one is open, so the rest of the request
+ * reads without one.
+ */
 int atrium_oauth_graph_sp(struct atrium_store *s, const char *tenant_id,
                           struct atrium_service_principal *ret);

@@ -208,7 +208,7 @@ static int find_custom(struct atrium_store *s, const char *tenant_id, const char
     if (rc == 0) {
         snprintf(ret->app_id, sizeof(ret->app_id), "%s", app.app_id);
         ret->app_def = parse_def(app.definition);
-        rc = s->oauth->sp_get_by_app_id(s, tenant_id, app.app_id, &ret->sp);
+        rc = s->oauth->sp_brief_by_app_id(s, tenant_id, app.app_id, &ret->sp);
     }
     atrium_application_release(&app);
     if (rc == ATRIUM_ENOTFOUND)

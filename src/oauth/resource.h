@@ -16,7 +16,7 @@ struct atrium_oauth_resource {
     bool graph; /* the directory API */
     char app_id[ATRIUM_UUID_LEN + 1];
     char *uri;                          /* the identifier as the client used it: the token's aud */
-    struct atrium_service_principal sp; /* the resource's principal in the tenant */
+    struct atrium_service_principal sp; /* its principal in the tenant (brief: ids only) */
     json_t *app_def;                    /* custom APIs: the application's definition */
 };
 

@@ -4,6 +4,12 @@
  * resolves the tenant (from the path, or for /organizations and /common
  * from the presented refresh token), finds and authenticates the client,
  * then runs the grant (token_grants_*.c).
+ *
+ * Those look-ups run in one read snapshot of the store (store.h), one read
+ * transaction instead of one per statement. A grant that only reads
+ * (client_credentials) runs inside it too; the others write (codes,
+ * refresh tokens, device codes, lockout counters, the sign-in log) and run
+ * after it has ended.
  */
 #include "oauth/oauth.h"
 
@@ -14,6 +20,7 @@
 #include "core/str.h"
 #include "oauth/oauth_priv.h"
 #include "oauth/token_grants.h"
+#include "store/store.h"
 
 enum tenant_rule {
     TENANT_FROM_VALUE, /* multi-tenant path: the tenant the presented value carries */
@@ -68,6 +75,12 @@ static const struct grant *find_grant(const char *name)
         if (strcmp(grants[i].name, name) == 0)
             return &grants[i];
     return NULL;
+}
+
+/* A grant that writes nothing (app-only tokens), so it may run inside the read snapshot. */
+static bool read_only(const struct grant *g)
+{
+    return g->run == atrium_grant_client_credentials;
 }
 
 /* The value a multi-tenant request presents, whose tenant it names. */
@@ -144,6 +157,20 @@ static int check_request(const struct atrium_token_request *req, const struct gr
     return 0;
 }
 
+/* The tenant, the client and its authentication, into t. */
+static int common_steps(struct atrium_token_ctx *t, const struct grant *g,
+                        struct atrium_oauth_error *e)
+{
+    const struct atrium_token_request *req = t->req;
+    int rc = resolve_tenant(t->s, req, g, t->tenant_id, e);
+    if (rc < 0 ||
+        (rc = atrium_oauth_client_find(t->s, t->tenant_id, req->client_id, &t->client, e)) < 0)
+        return rc;
+    rc = atrium_oauth_client_authenticate(t->o, &t->client, req->client_secret, e);
+    t->authenticated = rc == 0 && !t->client.is_public;
+    return rc;
+}
+
 int atrium_oauth_token(struct atrium_store *s, const struct atrium_oauth *o,
                        const struct atrium_token_request *req, json_t **ret,
                        struct atrium_oauth_error *e)
@@ -151,14 +178,17 @@ int atrium_oauth_token(struct atrium_store *s, const struct atrium_oauth *o,
     const struct grant *g = NULL;
     struct atrium_token_ctx t = {.s = s, .o = o, .req = req};
     int rc = check_request(req, &g, e);
-    if (rc < 0 || (rc = resolve_tenant(s, req, g, t.tenant_id, e)) < 0)
+    if (rc < 0)
         return rc;
-    if ((rc = atrium_oauth_client_find(s, t.tenant_id, req->client_id, &t.client, e)) < 0)
-        return rc;
-    rc = atrium_oauth_client_authenticate(s, o, &t.client, req->client_secret, e);
-    t.authenticated = rc == 0 && !t.client.is_public;
+    if ((rc = atrium_store_begin_read(s)) < 0)
+        return atrium_oauth_fail_store(e, rc);
+    rc = common_steps(&t, g, e);
+    /* end_read cannot lose anything of a snapshot that read only; it is harmless twice. */
+    if (!read_only(g))
+        atrium_store_end_read(s);
     if (rc == 0)
         rc = g->run(&t, ret, e);
+    atrium_store_end_read(s);
     atrium_oauth_client_release(&t.client);
     return rc;
 }

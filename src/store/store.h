@@ -121,6 +121,19 @@ struct atrium_store_ops {
     int (*begin)(struct atrium_store *s);
     int (*commit)(struct atrium_store *s);
     int (*rollback)(struct atrium_store *s);
+    /*
+     * A read snapshot: every read between begin_read and end_read sees the
+     * database as it was at the first of them, and they all share one read
+     * transaction (cheaper than one per statement). It holds no lock that
+     * blocks writers on other handles. It does not nest, with itself or
+     * with begin (EINVAL either way). Writes are refused inside it: any
+     * write op, atomic or not, fails with ATRIUM_EINTERNAL and the snapshot
+     * stays open; end it first to write. end_read without an open
+     * snapshot does nothing and returns 0 (so cleanup paths may call it
+     * unconditionally); it always leaves the handle outside any transaction.
+     */
+    int (*begin_read)(struct atrium_store *s);
+    int (*end_read)(struct atrium_store *s);
 
     /* Tenants. tenant_insert fills nothing; the struct carries the new id. */
     int (*tenant_insert)(struct atrium_store *s, const struct atrium_tenant *t);
@@ -373,6 +386,14 @@ static inline int atrium_store_commit(struct atrium_store *s)
 static inline int atrium_store_rollback(struct atrium_store *s)
 {
     return s->ops->rollback(s);
+}
+static inline int atrium_store_begin_read(struct atrium_store *s)
+{
+    return s->ops->begin_read(s);
+}
+static inline int atrium_store_end_read(struct atrium_store *s)
+{
+    return s->ops->end_read(s);
 }
 static inline int atrium_store_migrate(struct atrium_store *s, int *ret_version)
 {

@@ -84,7 +84,7 @@ static int ensure_one(struct atrium_store *s, const char *tenant_id, const char 
 {
     struct atrium_service_principal sp = {0};
 
-    int r = s->oauth->sp_get_by_app_id(s, tenant_id, app_id, &sp);
+    int r = s->oauth->sp_brief_by_app_id(s, tenant_id, app_id, &sp);
     atrium_service_principal_release(&sp);
     if (r != ATRIUM_ENOTFOUND)
         return r; /* there already (0), or the store failed */

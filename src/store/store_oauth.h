@@ -97,6 +97,13 @@ struct atrium_store_oauth_ops {
                   struct atrium_service_principal *ret);
     int (*sp_get_by_app_id)(struct atrium_store *s, const char *tenant_id, const char *app_id,
                             struct atrium_service_principal *ret);
+    /*
+     * As sp_get_by_app_id without the heap members (display_name and
+     * definition left NULL), for look-ups that need only the ids and
+     * account_enabled: the directory API's definition is ~15 KB.
+     */
+    int (*sp_brief_by_app_id)(struct atrium_store *s, const char *tenant_id, const char *app_id,
+                              struct atrium_service_principal *ret);
     int (*sp_list)(struct atrium_store *s, const char *tenant_id, const char *after_id,
                    size_t limit, struct atrium_service_principal_list *ret);
     int (*sp_update)(struct atrium_store *s, const char *tenant_id,

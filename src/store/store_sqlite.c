@@ -29,6 +29,9 @@ int atrium_sqlite_stmt(struct atrium_store_sqlite *s, enum atrium_sqlite_stmt id
             return ATRIUM_ESTORE;
         }
     }
+    /* Every statement comes through here: the one place that keeps writes out of a snapshot. */
+    if (s->in_read && !sqlite3_stmt_readonly(s->stmts[id]))
+        return ATRIUM_EINTERNAL;
     *ret = s->stmts[id];
     return 0;
 }
@@ -155,7 +158,7 @@ static int run_simple(struct atrium_store_sqlite *s, enum atrium_sqlite_stmt id,
 static int sqlite_begin(struct atrium_store *base)
 {
     struct atrium_store_sqlite *s = atrium_sqlite_of(base);
-    if (s->in_txn)
+    if (s->in_txn || s->in_read)
         return ATRIUM_EINVAL; /* transactions do not nest */
     int r = run_simple(s, ATRIUM_SQ_BEGIN, "BEGIN IMMEDIATE");
     if (r == 0)
@@ -190,6 +193,40 @@ static int sqlite_rollback(struct atrium_store *base)
     return r;
 }
 
+/*
+ * A deferred BEGIN: the read transaction (the WAL snapshot) starts at the
+ * first read and is then shared by every statement until end_read. Writes are
+ * refused meanwhile (atrium_sqlite_stmt, atrium_sqlite_atomic_begin) rather
+ * than let SQLite upgrade the snapshot to a write transaction, which would
+ * fail with SQLITE_BUSY_SNAPSHOT once another connection has committed, or
+ * leave the write to be committed by end_read.
+ */
+static int sqlite_begin_read(struct atrium_store *base)
+{
+    struct atrium_store_sqlite *s = atrium_sqlite_of(base);
+    if (s->in_txn || s->in_read || !sqlite3_get_autocommit(s->db))
+        return ATRIUM_EINVAL; /* no nesting, with a snapshot or a write transaction */
+    int r = run_simple(s, ATRIUM_SQ_READ_BEGIN, "BEGIN DEFERRED");
+    if (r == 0)
+        s->in_read = true;
+    return r;
+}
+
+static int sqlite_end_read(struct atrium_store *base)
+{
+    struct atrium_store_sqlite *s = atrium_sqlite_of(base);
+    if (!s->in_read)
+        return 0; /* nothing open: harmless, for cleanup paths */
+    s->in_read = false;
+    if (sqlite3_get_autocommit(s->db))
+        return 0; /* SQLite ended it after an error; the reads reported theirs */
+    int r = run_simple(s, ATRIUM_SQ_COMMIT, "COMMIT");
+    /* Never leave a pooled handle inside a stale snapshot. */
+    if (!sqlite3_get_autocommit(s->db))
+        run_simple(s, ATRIUM_SQ_ROLLBACK, "ROLLBACK");
+    return r;
+}
+
 static const struct atrium_store_ops sqlite_ops = {
     .version = ATRIUM_STORE_OPS_VERSION,
     .name = "sqlite",
@@ -199,6 +236,8 @@ static const struct atrium_store_ops sqlite_ops = {
     .begin = sqlite_begin,
     .commit = sqlite_commit,
     .rollback = sqlite_rollback,
+    .begin_read = sqlite_begin_read,
+    .end_read = sqlite_end_read,
     .tenant_insert = atrium_sqlite_tenant_insert,
     .tenant_get = atrium_sqlite_tenant_get,
     .tenant_list = atrium_sqlite_tenant_list,

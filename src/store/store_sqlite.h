@@ -6,7 +6,7 @@
  *
  * Statements are prepared once per connection on first use, then reset and
  * unbound after every use (atrium_sqlite_reset), so no statement ever holds a
- * read transaction open between calls.
+ * read transaction open between calls (only begin_read does, on purpose).
  */
 #pragma once
 
@@ -24,6 +24,7 @@ enum atrium_sqlite_stmt {
     ATRIUM_SQ_BEGIN,
     ATRIUM_SQ_COMMIT,
     ATRIUM_SQ_ROLLBACK,
+    ATRIUM_SQ_READ_BEGIN,
     ATRIUM_SQ_PING,
     ATRIUM_SQ_TENANT_INSERT,
     ATRIUM_SQ_TENANT_GET,
@@ -90,6 +91,7 @@ enum atrium_sqlite_stmt {
     ATRIUM_SQ_SP_INSERT,
     ATRIUM_SQ_SP_GET,
     ATRIUM_SQ_SP_GET_BY_APP_ID,
+    ATRIUM_SQ_SP_BRIEF_BY_APP_ID,
     ATRIUM_SQ_SP_LIST,
     ATRIUM_SQ_SP_UPDATE,
     ATRIUM_SQ_SP_DELETE,
@@ -154,7 +156,8 @@ struct atrium_store_sqlite {
     struct atrium_store base; /* first member: the handle upper layers hold */
     sqlite3 *db;
     sqlite3_stmt *stmts[ATRIUM_SQ__MAX];
-    bool in_txn; /* between a successful begin and commit/rollback */
+    bool in_txn;  /* between a successful begin and commit/rollback */
+    bool in_read; /* between a successful begin_read and end_read: writes are refused */
 };
 
 static inline struct atrium_store_sqlite *atrium_sqlite_of(struct atrium_store *s)
@@ -162,7 +165,11 @@ static inline struct atrium_store_sqlite *atrium_sqlite_of(struct atrium_store *
     return (struct atrium_store_sqlite *)s;
 }
 
-/* The cached statement id, preparing sql on first use. Borrowed; ESTORE on failure. */
+/*
+ * The cached statement id, preparing sql on first use. Borrowed; ESTORE on
+ * failure, EINTERNAL for a statement that writes inside a read snapshot
+ * (SQLite would upgrade the snapshot to a write transaction).
+ */
 int atrium_sqlite_stmt(struct atrium_store_sqlite *s, enum atrium_sqlite_stmt id, const char *sql,
                        sqlite3_stmt **ret);
 /* Reset and clear the bindings of a cached statement; call after every use. */
@@ -322,7 +329,8 @@ extern const struct atrium_store_oauth_ops atrium_sqlite_oauth_ops;
  * An atomic unit of several statements: its own BEGIN IMMEDIATE transaction
  * when none is open, else a SAVEPOINT inside the caller's, so it works both
  * ways. end commits (releases) when r is 0, else rolls the unit back; it
- * returns r, or the commit's error.
+ * returns r, or the commit's error. Units write: begin refuses a read
+ * snapshot (EINTERNAL).
  */
 int atrium_sqlite_atomic_begin(struct atrium_store_sqlite *s, bool *ret_nested);
 int atrium_sqlite_atomic_end(struct atrium_store_sqlite *s, bool nested, int r);
@@ -382,6 +390,8 @@ int atrium_sqlite_sp_get(struct atrium_store *s, const char *tenant_id, const ch
                          struct atrium_service_principal *ret);
 int atrium_sqlite_sp_get_by_app_id(struct atrium_store *s, const char *tenant_id,
                                    const char *app_id, struct atrium_service_principal *ret);
+int atrium_sqlite_sp_brief_by_app_id(struct atrium_store *s, const char *tenant_id,
+                                     const char *app_id, struct atrium_service_principal *ret);
 int atrium_sqlite_sp_list(struct atrium_store *s, const char *tenant_id, const char *after_id,
                           size_t limit, struct atrium_service_principal_list *ret);
 int atrium_sqlite_sp_update(struct atrium_store *s, const char *tenant_id,

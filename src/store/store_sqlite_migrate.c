@@ -109,7 +109,7 @@ int atrium_sqlite_migrate(struct atrium_store *base, int *ret_version)
     struct atrium_store_sqlite *s = atrium_sqlite_of(base);
     int version = 0, last = 0;
 
-    if (s->in_txn)
+    if (s->in_txn || s->in_read)
         return ATRIUM_EINVAL;
     for (const struct atrium_embedded_file *f = atrium_sqlite_migrations; f->name; f++) {
         int number;

@@ -18,6 +18,9 @@ static int run(struct atrium_store_sqlite *s, enum atrium_sqlite_stmt id, const 
 
 int atrium_sqlite_atomic_begin(struct atrium_store_sqlite *s, bool *ret_nested)
 {
+    *ret_nested = false;
+    if (s->in_read)
+        return ATRIUM_EINTERNAL; /* a unit writes: not inside a read snapshot (store.h) */
     /* The connection's own state, not in_txn: it also covers SQLite's automatic rollbacks. */
     *ret_nested = !sqlite3_get_autocommit(s->db);
     if (*ret_nested)
@@ -129,6 +132,7 @@ const struct atrium_store_oauth_ops atrium_sqlite_oauth_ops = {
     .sp_insert = atrium_sqlite_sp_insert,
     .sp_get = atrium_sqlite_sp_get,
     .sp_get_by_app_id = atrium_sqlite_sp_get_by_app_id,
+    .sp_brief_by_app_id = atrium_sqlite_sp_brief_by_app_id,
     .sp_list = atrium_sqlite_sp_list,
     .sp_update = atrium_sqlite_sp_update,
     .sp_delete = atrium_sqlite_sp_delete,

@@ -16,6 +16,8 @@
 #define SP_COLUMNS                                                                                 \
     "tenant_id, id, app_id, app_owner_tenant_id, display_name, definition, account_enabled,"       \
     " created"
+/* SP_COLUMNS without the heap members (sp_brief_by_app_id). */
+#define SP_BRIEF_COLUMNS "tenant_id, id, app_id, app_owner_tenant_id, account_enabled, created"
 #define ARA_COLUMNS "tenant_id, id, principal_id, resource_id, app_role_id, created"
 #define GRANT_COLUMNS                                                                              \
     "tenant_id, id, client_id, resource_id, principal_id, consent_type, scope, created"
@@ -32,6 +34,18 @@ static void read_sp(sqlite3_stmt *st, void *ret)
     sp->definition = atrium_sqlite_col_dup(st, 5);
     sp->account_enabled = atrium_sqlite_col_bool(st, 6);
     sp->created = sqlite3_column_int64(st, 7);
+}
+
+static void read_sp_brief(sqlite3_stmt *st, void *ret)
+{
+    struct atrium_service_principal *sp = ret;
+    memset(sp, 0, sizeof(*sp));
+    atrium_sqlite_col_copy(st, 0, sp->tenant_id, sizeof(sp->tenant_id));
+    atrium_sqlite_col_copy(st, 1, sp->id, sizeof(sp->id));
+    atrium_sqlite_col_copy(st, 2, sp->app_id, sizeof(sp->app_id));
+    atrium_sqlite_col_copy(st, 3, sp->app_owner_tenant_id, sizeof(sp->app_owner_tenant_id));
+    sp->account_enabled = atrium_sqlite_col_bool(st, 4);
+    sp->created = sqlite3_column_int64(st, 5);
 }
 
 static void read_ara(sqlite3_stmt *st, void *ret)
@@ -144,6 +158,15 @@ int atrium_sqlite_sp_get_by_app_id(struct atrium_store *base, const char *tenant
                               " WHERE tenant_id = ?1 AND app_id = ?2";
     return get_by(atrium_sqlite_of(base), ATRIUM_SQ_SP_GET_BY_APP_ID, sql, tenant_id, app_id,
                   read_sp, ret);
+}
+
+int atrium_sqlite_sp_brief_by_app_id(struct atrium_store *base, const char *tenant_id,
+                                     const char *app_id, struct atrium_service_principal *ret)
+{
+    static const char sql[] = "SELECT " SP_BRIEF_COLUMNS " FROM service_principals"
+                              " WHERE tenant_id = ?1 AND app_id = ?2";
+    return get_by(atrium_sqlite_of(base), ATRIUM_SQ_SP_BRIEF_BY_APP_ID, sql, tenant_id, app_id,
+                  read_sp_brief, ret);
 }
 
 int atrium_sqlite_sp_list(struct atrium_store *base, const char *tenant_id, const char *after_id,

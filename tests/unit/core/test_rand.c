@@ -9,6 +9,8 @@
 
 #include <stdbool.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "core/rand.h"
 
@@ -90,12 +92,52 @@ static void test_random_bytes_fill(void **state)
     atrium_random_bytes(a, 0);
 }
 
+/* Small requests come from the per-thread pool: across refills, no two are alike. */
+static void test_random_bytes_pooled(void **state)
+{
+    enum { N = 40, LEN = 33 }; /* 1,320 bytes: two refills of the 512-byte pool */
+    unsigned char got[N][LEN];
+    for (size_t i = 0; i < N; i++)
+        atrium_random_bytes(got[i], LEN);
+    for (size_t i = 0; i < N; i++)
+        for (size_t j = i + 1; j < N; j++)
+            assert_memory_not_equal(got[i], got[j], LEN);
+    unsigned char big[1000];
+    memset(big, 0, sizeof(big));
+    atrium_random_bytes(big, sizeof(big)); /* past the pool: from the kernel */
+    assert_memory_not_equal(big, big + 500, 500);
+}
+
+/* A forked child does not repeat the bytes its parent's pool still holds. */
+static void test_random_bytes_fork(void **state)
+{
+    unsigned char warm[16], parent[32], child[32];
+    int fds[2];
+    atrium_random_bytes(warm, sizeof(warm)); /* the pool holds unused bytes now */
+    assert_int_equal(pipe(fds), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        atrium_random_bytes(child, sizeof(child));
+        _exit(write(fds[1], child, sizeof(child)) == (ssize_t)sizeof(child) ? 0 : 1);
+    }
+    atrium_random_bytes(parent, sizeof(parent));
+    assert_int_equal(read(fds[0], child, sizeof(child)), (ssize_t)sizeof(child));
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    close(fds[0]);
+    close(fds[1]);
+    assert_memory_not_equal(parent, child, sizeof(parent));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_uuid_v4_format),    cmocka_unit_test(test_uuid_v4_unique),
         cmocka_unit_test(test_uuid_is_valid),     cmocka_unit_test(test_random_hex),
-        cmocka_unit_test(test_random_bytes_fill),
+        cmocka_unit_test(test_random_bytes_fill), cmocka_unit_test(test_random_bytes_pooled),
+        cmocka_unit_test(test_random_bytes_fork),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

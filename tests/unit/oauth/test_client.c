@@ -186,7 +186,7 @@ static void test_multi_tenant_app(void **state)
     assert_string_equal(c.home_tenant_id, f->t1.id);
     assert_string_equal(c.sp_id, sp.id);
     /* Its secret (kept in its home tenant) authenticates it in t2. */
-    assert_int_equal(atrium_oauth_client_authenticate(f->s, &f->o, &c, m.secret, &e), 0);
+    assert_int_equal(atrium_oauth_client_authenticate(&f->o, &c, m.secret, &e), 0);
     atrium_oauth_client_release(&c);
 
     /* Disabled principal: 7000112. */
@@ -237,29 +237,34 @@ static void test_authenticate(void **state)
     char expired[ATRIUM_CLIENT_SECRET_LEN + 1];
 
     assert_int_equal(atrium_oauth_client_find(f->s, f->t1.id, f->conf.app_id, &c, &e), 0);
-    assert_int_equal(atrium_oauth_client_authenticate(f->s, &f->o, &c, f->conf.secret, &e), 0);
-    int rc = atrium_oauth_client_authenticate(f->s, &f->o, &c, NULL, &e);
+    assert_int_equal(atrium_oauth_client_authenticate(&f->o, &c, f->conf.secret, &e), 0);
+    int rc = atrium_oauth_client_authenticate(&f->o, &c, NULL, &e);
     tf_expect_error(rc, e, "invalid_client", 7000216, 401);
-    rc = atrium_oauth_client_authenticate(f->s, &f->o, &c, "", &e);
+    rc = atrium_oauth_client_authenticate(&f->o, &c, "", &e);
     tf_expect_error(rc, e, "invalid_client", 7000216, 401);
-    rc = atrium_oauth_client_authenticate(f->s, &f->o, &c, "wrong-secret", &e);
+    rc = atrium_oauth_client_authenticate(&f->o, &c, "wrong-secret", &e);
     tf_expect_error(rc, e, "invalid_client", 7000215, 401);
     char longer[ATRIUM_CLIENT_SECRET_MAX + 10];
     memset(longer, 'a', sizeof(longer) - 1);
     longer[sizeof(longer) - 1] = '\0';
-    rc = atrium_oauth_client_authenticate(f->s, &f->o, &c, longer, &e);
+    rc = atrium_oauth_client_authenticate(&f->o, &c, longer, &e);
     tf_expect_error(rc, e, "invalid_client", 7000215, 401);
+    /* Checked against the secrets client_find read: find it again to see the new one. */
     tf_add_expired_secret(f, &f->t1, &f->conf, expired);
-    rc = atrium_oauth_client_authenticate(f->s, &f->o, &c, expired, &e);
+    rc = atrium_oauth_client_authenticate(&f->o, &c, expired, &e);
+    tf_expect_error(rc, e, "invalid_client", 7000215, 401);
+    atrium_oauth_client_release(&c);
+    assert_int_equal(atrium_oauth_client_find(f->s, f->t1.id, f->conf.app_id, &c, &e), 0);
+    rc = atrium_oauth_client_authenticate(&f->o, &c, expired, &e);
     tf_expect_error(rc, e, "invalid_client", 7000222, 401);
     /* The live secret still works next to the expired one. */
-    assert_int_equal(atrium_oauth_client_authenticate(f->s, &f->o, &c, f->conf.secret, &e), 0);
+    assert_int_equal(atrium_oauth_client_authenticate(&f->o, &c, f->conf.secret, &e), 0);
     atrium_oauth_client_release(&c);
 
     /* Public clients must send none. */
     assert_int_equal(atrium_oauth_client_find(f->s, f->t1.id, f->pub.app_id, &c, &e), 0);
-    assert_int_equal(atrium_oauth_client_authenticate(f->s, &f->o, &c, NULL, &e), 0);
-    rc = atrium_oauth_client_authenticate(f->s, &f->o, &c, "anything", &e);
+    assert_int_equal(atrium_oauth_client_authenticate(&f->o, &c, NULL, &e), 0);
+    rc = atrium_oauth_client_authenticate(&f->o, &c, "anything", &e);
     tf_expect_error(rc, e, "invalid_client", 700025, 401);
     atrium_oauth_client_release(&c);
 }

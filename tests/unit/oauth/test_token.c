@@ -114,6 +114,41 @@ static void test_client_credentials(void **state)
     json_decref(resp);
 }
 
+/*
+ * A tenant without the directory API's principal (deleted here) gets it
+ * back on first use, though the client credentials grant runs in a read
+ * snapshot; so does the first-party client's.
+ */
+static void test_graph_principal_created_lazily(void **state)
+{
+    struct tf *f = *state;
+    struct atrium_service_principal sp = {0};
+    assert_int_equal(f->s->oauth->sp_delete(f->s, f->t1.id, f->t1.graph_sp), 0);
+    json_t *resp = client_credentials(f, f->t1.id, GRAPH_DEFAULT);
+    json_t *c = tf_token_claims(f, resp, "access_token");
+    assert_string_equal(tf_str(c, "aud"), ATRIUM_GRAPH_RESOURCE_URI);
+    assert_null(json_object_get(c, "roles")); /* its app role assignments went with it */
+    json_decref(c);
+    json_decref(resp);
+    assert_int_equal(f->s->oauth->sp_get_by_app_id(f->s, f->t1.id, ATRIUM_GRAPH_APP_ID, &sp), 0);
+    assert_string_not_equal(sp.id, f->t1.graph_sp);
+    atrium_service_principal_release(&sp);
+
+    assert_int_equal(f->s->oauth->sp_get_by_app_id(f->s, f->t2.id, ATRIUM_GRAPH_APP_ID, &sp), 0);
+    assert_int_equal(f->s->oauth->sp_delete(f->s, f->t2.id, sp.id), 0);
+    atrium_service_principal_release(&sp);
+    struct atrium_token_request r = tf_request(f->t2.id, "password", ATRIUM_FIRST_PARTY_CLIENT_ID);
+    struct atrium_oauth_error e;
+    r.username = f->carol.upn;
+    r.password = TF_PASSWORD;
+    r.scope = GRAPH_DEFAULT;
+    if (tf_token(f, &r, &resp, &e) != 0)
+        fail_msg("ROPC: %s %d %s", e.error, e.aadsts, e.description);
+    json_decref(resp);
+    assert_int_equal(f->s->oauth->sp_get_by_app_id(f->s, f->t2.id, ATRIUM_GRAPH_APP_ID, &sp), 0);
+    atrium_service_principal_release(&sp);
+}
+
 static void expect_cc_error(struct tf *f, const char *segment, const char *client_id,
                             const char *secret, const char *scope, const char *error, int aadsts,
                             unsigned status)
@@ -339,6 +374,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_client_credentials, tf_setup, tf_teardown),
         cmocka_unit_test_setup_teardown(test_client_credentials_errors, tf_setup, tf_teardown),
+        cmocka_unit_test_setup_teardown(test_graph_principal_created_lazily, tf_setup, tf_teardown),
         cmocka_unit_test_setup_teardown(test_request_checks, tf_setup, tf_teardown),
         cmocka_unit_test_setup_teardown(test_password_grant, tf_setup, tf_teardown),
         cmocka_unit_test_setup_teardown(test_password_errors, tf_setup, tf_teardown),

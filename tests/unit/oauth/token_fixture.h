@@ -348,6 +348,9 @@ static inline int tf_token(struct tf *f, const struct atrium_token_request *req,
         assert_non_null(*ret);
     else
         assert_null(*ret);
+    /* Whatever the outcome, the endpoint left no read snapshot open on the handle. */
+    assert_int_equal(atrium_store_begin_read(f->s), 0);
+    assert_int_equal(atrium_store_end_read(f->s), 0);
     return rc;
 }
 

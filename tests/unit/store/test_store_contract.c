@@ -558,6 +558,85 @@ static void test_transaction_isolation(void **state)
     atrium_store_close(other);
 }
 
+/*
+ * A read snapshot: reads work, writes (plain or atomic) are refused and
+ * leave it open, nothing nests, and end_read is harmless when none is open
+ * (it neither commits nor rolls back a write transaction).
+ */
+static void test_read_snapshot(void **state)
+{
+    struct atrium_store *s = *state;
+    char t[ATRIUM_UUID_LEN + 1], uid[ATRIUM_UUID_LEN + 1];
+    struct atrium_user got = {0};
+
+    new_tenant(s, t);
+    new_user(s, t, "gina@contoso.example", uid);
+    struct atrium_user u = user_template("hank@contoso.example");
+
+    assert_int_equal(atrium_store_begin_read(s), 0);
+    assert_int_equal(s->ops->user_get(s, t, uid, &got), 0);
+    atrium_user_release(&got);
+    assert_int_equal(atrium_store_begin_read(s), ATRIUM_EINVAL); /* no nesting */
+    assert_int_equal(atrium_store_begin(s), ATRIUM_EINVAL);
+    assert_int_equal(atrium_store_migrate(s, NULL), ATRIUM_EINVAL);
+    assert_int_equal(s->ops->user_insert(s, t, &u), ATRIUM_EINTERNAL);
+    assert_int_equal(s->ops->directory_object_unlink(s, t, uid), ATRIUM_EINTERNAL); /* atomic */
+    assert_int_equal(s->ops->user_get(s, t, uid, &got), 0); /* still open and usable */
+    atrium_user_release(&got);
+    assert_int_equal(s->ops->user_get(s, t, u.id, &got), ATRIUM_ENOTFOUND);
+    assert_int_equal(atrium_store_end_read(s), 0);
+    assert_int_equal(atrium_store_end_read(s), 0); /* harmless */
+
+    /* Writes work again once it is ended. */
+    assert_int_equal(s->ops->user_insert(s, t, &u), 0);
+    assert_int_equal(s->ops->user_get(s, t, u.id, &got), 0);
+    atrium_user_release(&got);
+
+    /* Inside a write transaction: begin_read refuses, end_read leaves it alone. */
+    struct atrium_user v = user_template("ivan@contoso.example");
+    assert_int_equal(atrium_store_begin(s), 0);
+    assert_int_equal(atrium_store_begin_read(s), ATRIUM_EINVAL);
+    assert_int_equal(s->ops->user_insert(s, t, &v), 0);
+    assert_int_equal(atrium_store_end_read(s), 0);
+    assert_int_equal(atrium_store_rollback(s), 0);
+    assert_int_equal(s->ops->user_get(s, t, v.id, &got), ATRIUM_ENOTFOUND);
+    assert_int_equal(atrium_store_begin(s), 0);
+    assert_int_equal(s->ops->user_insert(s, t, &v), 0);
+    assert_int_equal(atrium_store_commit(s), 0);
+    assert_int_equal(s->ops->user_get(s, t, v.id, &got), 0);
+    atrium_user_release(&got);
+}
+
+/*
+ * A second handle's commits stay invisible inside a snapshot (taken at its
+ * first read) until end_read; the snapshot does not block that writer.
+ */
+static void test_read_snapshot_isolation(void **state)
+{
+    struct atrium_store *s = *state;
+    char t[ATRIUM_UUID_LEN + 1];
+    struct atrium_user got = {0};
+
+    if (uri_is_private())
+        skip();
+    new_tenant(s, t);
+    struct atrium_store *other = open_store(g_uri);
+    struct atrium_user u = user_template("judy@contoso.example");
+    assert_int_equal(atrium_store_begin_read(s), 0);
+    assert_int_equal(s->ops->user_get(s, t, u.id, &got), ATRIUM_ENOTFOUND); /* the snapshot */
+    assert_int_equal(other->ops->user_insert(other, t, &u), 0);
+    assert_int_equal(other->ops->user_get(other, t, u.id, &got), 0);
+    atrium_user_release(&got);
+    assert_int_equal(s->ops->user_get(s, t, u.id, &got), ATRIUM_ENOTFOUND);
+    /* A stale snapshot still refuses writes the same way (no SQLITE_BUSY_SNAPSHOT surprise). */
+    struct atrium_user v = user_template("kim@contoso.example");
+    assert_int_equal(s->ops->user_insert(s, t, &v), ATRIUM_EINTERNAL);
+    assert_int_equal(atrium_store_end_read(s), 0);
+    assert_int_equal(s->ops->user_get(s, t, u.id, &got), 0);
+    atrium_user_release(&got);
+    atrium_store_close(other);
+}
+
 static void check_user_unchanged(struct atrium_store *s, const char *t, const char *id,
                                  const char *hash)
 {
@@ -777,6 +856,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_role_assignments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transaction_isolation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_snapshot, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_snapshot_isolation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cross_tenant, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reopen_keeps_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pool, setup, teardown),

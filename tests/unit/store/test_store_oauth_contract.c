@@ -262,6 +262,23 @@ static void test_sp_crud(void **state)
     assert_string_equal(got.display_name, "Payroll (disabled)");
     atrium_service_principal_release(&got);
 
+    /* The brief look-up: the same scalars, no heap members, the same errors. */
+    assert_int_equal(s->oauth->sp_brief_by_app_id(s, other, a.app_id, &got), 0);
+    assert_string_equal(got.id, dup.id);
+    assert_string_equal(got.tenant_id, other);
+    assert_string_equal(got.app_id, a.app_id);
+    assert_string_equal(got.app_owner_tenant_id, t);
+    assert_false(got.account_enabled);
+    assert_int_equal(got.created, T0);
+    assert_null(got.display_name);
+    assert_null(got.definition);
+    assert_int_equal(s->oauth->sp_brief_by_app_id(s, t, a.app_id, &got), 0);
+    assert_string_equal(got.id, id);
+    assert_true(got.account_enabled);
+    atrium_uuid_v4(missing);
+    assert_int_equal(s->oauth->sp_brief_by_app_id(s, t, missing, &got), ATRIUM_ENOTFOUND);
+    assert_int_equal(s->oauth->sp_brief_by_app_id(s, t, "", &got), ATRIUM_ENOTFOUND);
+
     new_sp(s, t, "11111111-2222-3333-4444-555555555555", id2);
     struct atrium_service_principal_list l = {0};
     assert_int_equal(s->oauth->sp_list(s, t, NULL, 100, &l), 0);
