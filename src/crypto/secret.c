@@ -6,13 +6,13 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "core/err.h"
 #include "core/rand.h"
 #include "core/xalloc.h"
 #include "crypto/b64url.h"
 #include "crypto/ctcmp.h"
+#include "crypto/hmac256.h"
 #include "crypto/masterkey.h"
 
 #define HMAC_LABEL "atrium client-secret hmac v1"
@@ -22,13 +22,17 @@
 #define SECRET_RANDOM_BYTES 32
 
 struct atrium_secret_hasher {
-    unsigned char key[32];
+    struct atrium_hmac256 mac;
 };
 
 int atrium_secret_hasher_new(const struct atrium_masterkey *mk, struct atrium_secret_hasher **ret)
 {
+    unsigned char key[32];
     struct atrium_secret_hasher *h = xcalloc(1, sizeof(*h));
-    int r = atrium_masterkey_derive(mk, HMAC_LABEL, h->key, sizeof(h->key));
+    int r = atrium_masterkey_derive(mk, HMAC_LABEL, key, sizeof(key));
+    if (r == 0)
+        r = atrium_hmac256_init(&h->mac, key, sizeof(key));
+    OPENSSL_cleanse(key, sizeof(key));
     if (r < 0) {
         atrium_secret_hasher_free(h);
         return r;
@@ -40,7 +44,7 @@ int atrium_secret_hasher_new(const struct atrium_masterkey *mk, struct atrium_se
 struct atrium_secret_hasher *atrium_secret_hasher_free(struct atrium_secret_hasher *h)
 {
     if (h) {
-        OPENSSL_cleanse(h, sizeof(*h));
+        atrium_hmac256_release(&h->mac);
         xfree(h);
     }
     return NULL;
@@ -72,15 +76,11 @@ void atrium_client_secret_hint(const char *secret, char out[ATRIUM_CLIENT_SECRET
 static int secret_mac(const struct atrium_secret_hasher *h, const char *secret,
                       unsigned char mac[MAC_LEN])
 {
-    unsigned int len = 0;
     size_t n = strnlen(secret, ATRIUM_CLIENT_SECRET_MAX + 1);
 
     if (n == 0 || n > ATRIUM_CLIENT_SECRET_MAX)
         return ATRIUM_EINVAL;
-    if (!HMAC(EVP_sha256(), h->key, sizeof(h->key), (const unsigned char *)secret, n, mac, &len) ||
-        len != MAC_LEN)
-        return ATRIUM_ECRYPTO;
-    return 0;
+    return atrium_hmac256(&h->mac, secret, n, mac);
 }
 
 int atrium_client_secret_hash(const struct atrium_secret_hasher *h, const char *secret,
