@@ -15,15 +15,18 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
+#include "core/buf.h"
 #include "core/clock.h"
 #include "core/err.h"
+#include "core/json_dump.h"
 #include "core/xalloc.h"
 #include "crypto/b64url.h"
 #include "crypto/joseutil.h"
 #include "crypto/keyring_internal.h"
 
 #define KID_MAX 128
-#define SIG_MAX 1024 /* bytes: RSA up to 8192 bits */
+#define SIG_MAX 1024              /* bytes: RSA up to 8192 bits */
+#define JWT_CLAIMS_MAX (1u << 20) /* bytes of claims JSON: far above any token issued here */
 
 /* The three segments of a compact JWS, pointing into the token. */
 struct jws_parts {
@@ -103,16 +106,20 @@ int atrium_jwt_sign(struct atrium_keyring *kr, const json_t *claims, char **ret_
 {
     if (!json_is_object(claims))
         return ATRIUM_EINVAL;
-    AUTO_FREE char *text = json_dumps(claims, JSON_COMPACT);
-    if (!text)
+    struct atrium_buf text;
+    atrium_buf_init(&text, JWT_CLAIMS_MAX);
+    int r = atrium_json_dump(claims, &text);
+    if (r < 0) {
+        atrium_buf_release(&text);
         return ATRIUM_EINVAL;
-    int r = ATRIUM_ENOTFOUND;
-
+    }
+    r = ATRIUM_ENOTFOUND;
     atrium_keyring_rdlock(kr);
     const struct atrium_signing_key *key = atrium_keyring_active_locked(kr, atrium_now());
     if (key)
-        r = sign_compact(key, text, strlen(text), ret_compact);
+        r = sign_compact(key, text.buf, text.len, ret_compact);
     atrium_keyring_unlock(kr);
+    atrium_buf_release(&text);
     return r;
 }
 

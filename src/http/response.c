@@ -8,6 +8,7 @@
 
 #include "core/clock.h"
 #include "core/err.h"
+#include "core/json_dump.h"
 #include "core/str.h"
 #include "core/xalloc.h"
 #include "http/errmap.h"
@@ -77,13 +78,16 @@ static int set_body(struct atrium_resp *rs, unsigned status, const char *type, c
 
 int atrium_resp_json(struct atrium_resp *rs, unsigned status, json_t *doc)
 {
-    char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    atrium_buf_reset(&rs->body);
+    int r = doc ? atrium_json_dump(doc, &rs->body) : ATRIUM_EINTERNAL;
     json_decref(doc);
-    if (!text)
-        return ATRIUM_EINTERNAL;
-    int r = set_body(rs, status, ATRIUM_CONTENT_TYPE_JSON, text, strlen(text));
-    free(text);
-    return r;
+    if (r < 0) {
+        atrium_buf_reset(&rs->body);
+        return r == ATRIUM_ETOOBIG ? r : ATRIUM_EINTERNAL;
+    }
+    rs->status = status;
+    snprintf(rs->content_type, sizeof(rs->content_type), "%s", ATRIUM_CONTENT_TYPE_JSON);
+    return 0;
 }
 
 /* Graph's innerError.date: ISO 8601 UTC without the trailing 'Z'. */
