@@ -3,12 +3,12 @@
 #include "core/json_dump.h"
 
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/str.h"
 
 #define DUMP_DEPTH_MAX 2048 /* documents are built by this program; a bound all the same */
 
@@ -19,28 +19,13 @@ static bool plain(unsigned char c)
     return c >= 0x20 && c != '"' && c != '\\';
 }
 
-/* Well-formed UTF-8 (no overlong forms, surrogates or code points past
- * U+10FFFF; U+0000 allowed, as in jansson's strings). ASCII runs are cheap. */
-static bool utf8_valid(const unsigned char *s, size_t len)
+/* Well-formed UTF-8 (U+0000 allowed, as in jansson's strings, which are
+ * NUL-terminated whatever their length). ASCII runs are cheap. */
+static bool utf8_valid(const char *s, size_t len)
 {
-    size_t i = 0;
-    while (i < len) {
-        unsigned char c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-        if (n == 0 || c > 0xF4 || len - i < n)
-            return false;
-        uint32_t cp = c & (0x7F >> n);
-        for (size_t k = 1; k < n; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return false;
-            cp = cp << 6 | (s[i + k] & 0x3F);
-        }
-        if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
+    for (size_t i = 0; i < len;) {
+        size_t n = (unsigned char)s[i] < 0x80 ? 1 : atrium_str_utf8_next(s + i, NULL);
+        if (n == 0 || n > len - i)
             return false;
         i += n;
     }
@@ -83,7 +68,7 @@ static int put_escape(struct atrium_buf *b, unsigned char c)
 
 static int put_string(struct atrium_buf *b, const char *s, size_t len)
 {
-    if (!utf8_valid((const unsigned char *)s, len))
+    if (!utf8_valid(s, len))
         return ATRIUM_EINVAL; /* json_dumps fails on these too */
     int r = atrium_buf_append(b, "\"", 1);
     for (size_t i = 0; r == 0 && i < len;) {
@@ -102,16 +87,8 @@ static int put_string(struct atrium_buf *b, const char *s, size_t len)
 
 static int put_integer(struct atrium_buf *b, json_int_t v)
 {
-    char digits[24];
-    size_t n = 0;
-    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    do {
-        digits[sizeof(digits) - 1 - n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        digits[sizeof(digits) - 1 - n++] = '-';
-    return atrium_buf_append(b, digits + sizeof(digits) - n, n);
+    char text[ATRIUM_I64_TEXT_MAX];
+    return atrium_buf_append(b, text, atrium_str_from_i64(v, text));
 }
 
 /* Reals are rare here: jansson formats them itself. */

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/str.h"
 #include "core/xalloc.h"
 
 static enum atrium_log_level min_level = ATRIUM_LOG_INFO;
@@ -178,19 +179,12 @@ static void put_field_str(struct line *l, const char *key, const char *value)
 
 static void put_field_int(struct line *l, const char *key, int64_t value)
 {
-    char digits[24];
-    size_t n = 0;
-    uint64_t v = value < 0 ? 0 - (uint64_t)value : (uint64_t)value;
-    do {
-        digits[sizeof(digits) - 1 - n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    if (value < 0)
-        digits[sizeof(digits) - 1 - n++] = '-';
+    char text[ATRIUM_I64_TEXT_MAX];
+    size_t n = atrium_str_from_i64(value, text);
     put_raw(l, ",\"", 2);
     put_raw(l, key, strlen(key));
     put_raw(l, "\":", 2);
-    put_raw(l, digits + sizeof(digits) - n, n);
+    put_raw(l, text, n);
 }
 
 /* A thread's buffer of request lines; see atrium_log_set_buffered(). */

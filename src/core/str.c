@@ -101,3 +101,20 @@ bool atrium_str_is_clean_utf8(const char *s)
     }
     return true;
 }
+
+size_t atrium_str_from_i64(int64_t v, char out[ATRIUM_I64_TEXT_MAX])
+{
+    char rev[ATRIUM_I64_TEXT_MAX];
+    size_t n = 0, len = 0;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        rev[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        out[len++] = '-';
+    while (n)
+        out[len++] = rev[--n];
+    out[len] = '\0';
+    return len;
+}

@@ -18,6 +18,9 @@ char *atrium_str_lower(char *s);
 bool atrium_str_ieq(const char *a, const char *b);
 bool atrium_str_starts_with(const char *s, const char *prefix);
 bool atrium_str_ends_with(const char *s, const char *suffix);
+/* Base-10 text of v, NUL-terminated, into out; returns its length. No printf. */
+#define ATRIUM_I64_TEXT_MAX 21 /* "-9223372036854775808" and the NUL */
+size_t atrium_str_from_i64(int64_t v, char out[ATRIUM_I64_TEXT_MAX]);
 /* Strict base-10 parse of a whole string into [min,max]; 0 or ATRIUM_EINVAL. */
 int atrium_str_to_i64(const char *s, int64_t min, int64_t max, int64_t *ret);
 /*

@@ -80,7 +80,7 @@ static int single_value(struct atrium_req *rq, const struct atrium_kv_list *l, c
 
 int atrium_req_query(struct atrium_req *rq, const char *name, const char **ret)
 {
-    const struct atrium_kv_list *l;
+    const struct atrium_kv_list *l = NULL;
     *ret = NULL;
     int r = atrium_req_query_list(rq, &l);
     if (r < 0)
@@ -140,7 +140,7 @@ int atrium_req_form(struct atrium_req *rq, const struct atrium_kv_list **ret)
 
 int atrium_req_form_value(struct atrium_req *rq, const char *name, const char **ret)
 {
-    const struct atrium_kv_list *l;
+    const struct atrium_kv_list *l = NULL;
     *ret = NULL;
     int r = atrium_req_form(rq, &l);
     if (r < 0)

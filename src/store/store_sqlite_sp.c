@@ -22,14 +22,20 @@
 #define GRANT_COLUMNS                                                                              \
     "tenant_id, id, client_id, resource_id, principal_id, consent_type, scope, created"
 
-static void read_sp(sqlite3_stmt *st, void *ret)
+/* The four identifying columns both column lists start with. */
+static void read_sp_keys(sqlite3_stmt *st, struct atrium_service_principal *sp)
 {
-    struct atrium_service_principal *sp = ret;
     memset(sp, 0, sizeof(*sp));
     atrium_sqlite_col_copy(st, 0, sp->tenant_id, sizeof(sp->tenant_id));
     atrium_sqlite_col_copy(st, 1, sp->id, sizeof(sp->id));
     atrium_sqlite_col_copy(st, 2, sp->app_id, sizeof(sp->app_id));
     atrium_sqlite_col_copy(st, 3, sp->app_owner_tenant_id, sizeof(sp->app_owner_tenant_id));
+}
+
+static void read_sp(sqlite3_stmt *st, void *ret)
+{
+    struct atrium_service_principal *sp = ret;
+    read_sp_keys(st, sp);
     sp->display_name = atrium_sqlite_col_dup(st, 4);
     sp->definition = atrium_sqlite_col_dup(st, 5);
     sp->account_enabled = atrium_sqlite_col_bool(st, 6);
@@ -39,11 +45,7 @@ static void read_sp(sqlite3_stmt *st, void *ret)
 static void read_sp_brief(sqlite3_stmt *st, void *ret)
 {
     struct atrium_service_principal *sp = ret;
-    memset(sp, 0, sizeof(*sp));
-    atrium_sqlite_col_copy(st, 0, sp->tenant_id, sizeof(sp->tenant_id));
-    atrium_sqlite_col_copy(st, 1, sp->id, sizeof(sp->id));
-    atrium_sqlite_col_copy(st, 2, sp->app_id, sizeof(sp->app_id));
-    atrium_sqlite_col_copy(st, 3, sp->app_owner_tenant_id, sizeof(sp->app_owner_tenant_id));
+    read_sp_keys(st, sp);
     sp->account_enabled = atrium_sqlite_col_bool(st, 4);
     sp->created = sqlite3_column_int64(st, 5);
 }
