@@ -158,6 +158,27 @@ static void test_case_helpers(void **state)
     assert_true(atrium_str_ends_with("x", ""));
 }
 
+static void test_i64_text(void **state)
+{
+    (void)state;
+    static const struct {
+        int64_t v;
+        const char *text;
+    } cases[] = {
+        {0, "0"},
+        {7, "7"},
+        {-1, "-1"},
+        {1234567890, "1234567890"},
+        {INT64_MAX, "9223372036854775807"},
+        {INT64_MIN, "-9223372036854775808"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char out[ATRIUM_I64_TEXT_MAX];
+        assert_int_equal(atrium_str_from_i64(cases[i].v, out), strlen(cases[i].text));
+        assert_string_equal(out, cases[i].text);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -168,6 +189,7 @@ int main(void)
         cmocka_unit_test(test_i64_valid),
         cmocka_unit_test(test_i64_invalid),
         cmocka_unit_test(test_case_helpers),
+        cmocka_unit_test(test_i64_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
