@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The audited user writes of directory.h: create and set-password (which
- * also revokes the user's refresh tokens) with their audit entries in the
- * same transaction (hashing stays outside it, so the write lock is held
- * only for the rows), and the "Add user" entry that sign-up and the bulk
- * import record for the users they insert.
+ * also ends the user's refresh tokens and browser sessions) with their
+ * audit entries in the same transaction (hashing stays outside it, so the
+ * write lock is held only for the rows), and the "Add user" entry that
+ * sign-up and the bulk import record for the users they insert.
  */
 #include "graph/directory.h"
 
@@ -14,6 +14,7 @@
 #include "core/err.h"
 #include "crypto/pwhash.h"
 #include "graph/audit.h"
+#include "store/store_oauth.h"
 
 static const char *bool_text(bool v)
 {
@@ -130,8 +131,8 @@ int atrium_user_set_password_as(struct atrium_store *s, const struct atrium_dire
         atrium_err(e, rc, "", "The password could not be stored.");
     } else {
         rc = s->ops->user_set_password(s, tenant_id, u.id, hash, force_change, atrium_now());
-        if (rc == 0) /* a reset ends the sessions the old password opened */
-            rc = s->oauth->refresh_revoke_user(s, tenant_id, u.id);
+        if (rc == 0) /* a reset ends the sign-ins (tokens, sessions) the old password opened */
+            rc = atrium_store_end_user_signins(s, tenant_id, u.id);
         if (rc < 0)
             atrium_err(e, rc, "", "The password could not be stored.");
         else if ((rc = atrium_audit_record(s, tenant_id, actor, &ev)) < 0)

@@ -138,9 +138,9 @@ int atrium_user_password_prepare(struct atrium_store *s, const struct atrium_dir
 /*
  * Audited variants (audit_users.c): the change and its audit entry ("Add
  * user"; "Reset user password", recording the property names only, and
- * revoking the user's refresh tokens) by actor commit in one transaction.
- * The plain functions above write no audit entry: callers that change the
- * directory use these (or audit in their own transaction).
+ * ending the user's refresh tokens and browser sessions) by actor commit in
+ * one transaction. The plain functions above write no audit entry: callers
+ * that change the directory use these (or audit in their own transaction).
  */
 int atrium_user_create_as(struct atrium_store *s, const struct atrium_directory_config *cfg,
                           const struct atrium_audit_actor *actor, const char *tenant_id,

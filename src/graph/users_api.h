@@ -6,9 +6,10 @@
  *   refused naming them), list (the OData engine of graph/odata_request.h
  *   over store user_query: index range scans and keyset paging), count,
  *   get by id or userPrincipalName, PATCH (profile, accountEnabled:
- *   disabling revokes the refresh tokens, passwordProfile: an
- *   administrator's password reset), DELETE (soft delete: the user leaves
- *   every listing and cannot sign in; its UPN stays reserved until purged);
+ *   disabling ends the user's refresh tokens and browser sessions,
+ *   passwordProfile: an administrator's password reset, which ends them
+ *   too), DELETE (soft delete: the user leaves every listing and cannot
+ *   sign in; its UPN stays reserved until purged), revokeSignInSessions;
  * - /directory/deletedItems: list the soft-deleted users, get, restore,
  *   permanent delete; users deleted more than ATRIUM_USER_RETENTION_DAYS
  *   ago are purged lazily (a bounded batch on each delete and each
@@ -73,8 +74,12 @@ struct atrium_users_env {
  * me_read (GET /me): delegated User.Read, User.ReadWrite and the users_read
  *   scopes; an app-only token gets 400 ("/me request is only valid with
  *   delegated authentication flow.").
- * me_write (PATCH /me, POST /me/changePassword): delegated User.ReadWrite,
- *   User.ReadWrite.All, Directory.ReadWrite.All, Directory.AccessAsUser.All.
+ * me_write (PATCH /me, POST /me/changePassword, POST
+ *   /me/revokeSignInSessions): delegated User.ReadWrite, User.ReadWrite.All,
+ *   Directory.ReadWrite.All, Directory.AccessAsUser.All.
+ * POST /users/{id}/revokeSignInSessions uses users_update, with the limits
+ *   of a password reset (Helpdesk Administrators: users without a role;
+ *   apps: users without a role).
  * org_read (GET /organization): app-only Organization.Read.All,
  *   Organization.ReadWrite.All, Directory.Read.All, Directory.ReadWrite.All;
  *   delegated the same or User.Read (then only id, displayName and
@@ -139,6 +144,20 @@ int atrium_graph_user_count(const struct atrium_users_env *env, const char *tena
  */
 json_t *atrium_graph_user_to_json(const struct atrium_user *u, const struct atrium_odata_request *q,
                                   bool with_type);
+
+/* --- Sign-in sessions (users_sessions.c) ------------------------------------------ */
+
+/*
+ * revokeSignInSessions: revoke every refresh token and end every browser
+ * session of the user (of the caller for /me), with the audit entry
+ * "Invalidate all refresh tokens for user". The /me variant is EINVAL for
+ * an app-only caller, as atrium_graph_me_get.
+ */
+int atrium_graph_user_revoke_sessions(const struct atrium_users_env *env, const char *tenant_id,
+                                      const struct atrium_principal *who, const char *id_or_upn,
+                                      struct atrium_errinfo *e);
+int atrium_graph_me_revoke_sessions(const struct atrium_users_env *env, const char *tenant_id,
+                                    const struct atrium_principal *who, struct atrium_errinfo *e);
 
 /* --- Deleted items (users_deleted.c) ------------------------------------------- */
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * /users: create, get, PATCH (with the administrator's password reset and
- * the refresh-token revocation of a disabled account) and soft delete. The
+ * the disabling of an account, both ending the user's refresh tokens and
+ * browser sessions) and soft delete (which ends them too). The
  * slow part of a write (hashing a password) runs before its transaction;
  * the checks, the write and its audit entry run inside it. See users_api.h.
  */
@@ -176,7 +177,7 @@ static int write_update(struct atrium_store *s, const char *tenant_id,
         w = s->ops->user_set_password(s, tenant_id, u->id, hash ? hash : u->password_hash, force,
                                       hash ? atrium_now() : u->password_changed);
     if (w == 0 && r == 0 && (hash || (was_enabled && !u->account_enabled)))
-        w = s->oauth->refresh_revoke_user(s, tenant_id, u->id);
+        w = atrium_store_end_user_signins(s, tenant_id, u->id); /* tokens and sessions */
     if (w < 0)
         return write_fail(w, u->id, e);
     return r < 0 ? r : audit_update(s, tenant_id, who, u, ch.mask, e);
@@ -249,7 +250,7 @@ int atrium_graph_user_delete(const struct atrium_users_env *env, const char *ten
     else if (r == 0) {
         r = s->ops->user_soft_delete(s, tenant_id, u.id, atrium_now());
         if (r == 0)
-            r = s->oauth->refresh_revoke_user(s, tenant_id, u.id);
+            r = atrium_store_end_user_signins(s, tenant_id, u.id);
         if (r < 0)
             r = write_fail(r, u.id, e);
         if (r == 0)

@@ -123,6 +123,7 @@ int atrium_handle_graph_user_create(struct atrium_req *rq, struct atrium_resp *r
 int atrium_handle_graph_user_get(struct atrium_req *rq, struct atrium_resp *rs);
 int atrium_handle_graph_user_update(struct atrium_req *rq, struct atrium_resp *rs);
 int atrium_handle_graph_user_delete(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_user_revoke_sessions(struct atrium_req *rq, struct atrium_resp *rs);
 
 /* handlers_graph_deleted.c: /v1.0/directory/deletedItems (users) */
 int atrium_handle_graph_deleted_users_list(struct atrium_req *rq, struct atrium_resp *rs);
@@ -134,6 +135,7 @@ int atrium_handle_graph_deleted_item_restore(struct atrium_req *rq, struct atriu
 int atrium_handle_graph_me_get(struct atrium_req *rq, struct atrium_resp *rs);
 int atrium_handle_graph_me_update(struct atrium_req *rq, struct atrium_resp *rs);
 int atrium_handle_graph_me_change_password(struct atrium_req *rq, struct atrium_resp *rs);
+int atrium_handle_graph_me_revoke_sessions(struct atrium_req *rq, struct atrium_resp *rs);
 int atrium_handle_graph_me_member_of(struct atrium_req *rq, struct atrium_resp *rs);
 int atrium_handle_graph_me_transitive_member_of(struct atrium_req *rq, struct atrium_resp *rs);
 int atrium_handle_graph_org_list(struct atrium_req *rq, struct atrium_resp *rs);

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * /v1.0/me (GET, PATCH), /v1.0/me/changePassword and /v1.0/organization
- * (GET the collection of one, GET by id, PATCH). changePassword goes
- * through the token service's own password change (oauth/oauth.h), so the
- * current password is checked like a sign-in, smart lockout included, and
- * the change revokes the user's refresh tokens.
+ * /v1.0/me (GET, PATCH), /v1.0/me/changePassword,
+ * /v1.0/me/revokeSignInSessions and /v1.0/organization (GET the collection
+ * of one, GET by id, PATCH). changePassword goes through the token
+ * service's own password change (oauth/oauth.h), so the current password
+ * is checked like a sign-in, smart lockout included, and the change ends
+ * the user's refresh tokens and browser sessions.
  */
 #include "http/handlers.h"
 
@@ -122,6 +123,20 @@ int atrium_handle_graph_me_change_password(struct atrium_req *rq, struct atrium_
     }
     atrium_user_release(&u);
     return r < 0 ? r : atrium_graph_resp_no_content(rs);
+}
+
+int atrium_handle_graph_me_revoke_sessions(struct atrium_req *rq, struct atrium_resp *rs)
+{
+    struct atrium_users_env env;
+    const char *tid;
+    if (app_only_me(rs, rq))
+        return 0;
+    int r = atrium_users_http_begin(rq, &env, &tid);
+    if (r == 0)
+        r = atrium_graph_me_revoke_sessions(&env, tid, rq->principal, &rq->err);
+    if (r < 0)
+        return r;
+    return atrium_graph_resp_value(rs, rq, 200, "Edm.Boolean", json_pack("{s:b}", "value", 1));
 }
 
 int atrium_handle_graph_org_list(struct atrium_req *rq, struct atrium_resp *rs)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * /v1.0/users: list (OData), $count, create, get, PATCH and DELETE. The
+ * /v1.0/users: list (OData), $count, create, get, PATCH, DELETE and
+ * revokeSignInSessions (200 {"value": true}, Graph's Edm.Boolean). The
  * dispatcher has authenticated the caller and checked the route's rule;
  * each handler parses, calls one service (graph/users_api.h), which checks
  * again and scopes everything to the caller's tenant, and renders.
@@ -156,4 +157,17 @@ int atrium_handle_graph_user_delete(struct atrium_req *rq, struct atrium_resp *r
         r = atrium_graph_user_delete(&env, tid, rq->principal, atrium_req_param(rq, "id"),
                                      &rq->err);
     return r < 0 ? r : atrium_graph_resp_no_content(rs);
+}
+
+int atrium_handle_graph_user_revoke_sessions(struct atrium_req *rq, struct atrium_resp *rs)
+{
+    struct atrium_users_env env;
+    const char *tid;
+    int r = atrium_users_http_begin(rq, &env, &tid);
+    if (r == 0)
+        r = atrium_graph_user_revoke_sessions(&env, tid, rq->principal, atrium_req_param(rq, "id"),
+                                              &rq->err);
+    if (r < 0)
+        return r;
+    return atrium_graph_resp_value(rs, rq, 200, "Edm.Boolean", json_pack("{s:b}", "value", 1));
 }

@@ -6,9 +6,14 @@
  * smart lockout, account state, and one sign-in event per attempt.
  *
  * Order of checks, and why:
- *   1. unknown user: dummy hash, 50126 with the wrong-password text;
- *   2. locked (smart lockout): 50053 without evaluating the password and
+ *   1. locked (smart lockout): 50053 without evaluating the password and
  *      without touching the counters, so attempts cannot extend a lockout;
+ *   2. unknown user: dummy hash, 50126 with the wrong-password text, and
+ *      the failure counts against the name exactly as against an account
+ *      (lockout_counters.c keeps it under a keyed hash of the name), so an
+ *      unknown name locks after the same failures and answers the same
+ *      50053 as an account: lockouts do not tell which accounts exist.
+ *      Empty and over-long names (never a user's) are not counted;
  *   3. no password stored: 50056;
  *   4. the password: wrong is 50126 and counts (unless recently tried);
  *   5. only after a right password, the account state: disabled 50057,
@@ -47,7 +52,8 @@ struct attempt {
     struct atrium_store *s;
     const struct atrium_oauth *o;
     const struct atrium_authn_request *req;
-    struct atrium_user user; /* filled once found */
+    struct atrium_user user;           /* filled once found */
+    struct atrium_lockout_subject who; /* whose counters: the user's or the name's */
     int64_t now;
     bool hand_out; /* success or 50055: the caller gets the user */
 };
@@ -78,21 +84,35 @@ static bool trimmed_username(const char *username, char out[USERNAME_LOOKUP_MAX 
     return n > 0;
 }
 
-/* Find the user by UPN: 0 with *ret_found; a store failure otherwise. */
+/*
+ * Find the user by UPN: 0 with *ret_found and the lockout subject set (the
+ * user, or the name's key; neither for a name that cannot be looked up);
+ * a store or HMAC failure otherwise.
+ */
 static int lookup_user(struct attempt *a, bool *ret_found)
 {
     char upn[USERNAME_LOOKUP_MAX + 1];
     *ret_found = false;
+    a->who.tenant_id = a->req->tenant_id;
     if (!trimmed_username(a->req->username, upn))
         return 0;
     int rc = a->s->ops->user_get_by_upn(a->s, a->req->tenant_id, upn, &a->user);
-    if (rc == ATRIUM_ENOTFOUND) {
+    if (rc == 0) {
+        *ret_found = true;
+        a->who.user_id = a->user.id;
+    } else if (rc == ATRIUM_ENOTFOUND) {
         atrium_user_release(&a->user);
         memset(&a->user, 0, sizeof(a->user));
-        return 0;
+        rc = atrium_oauth_lockout_name_key(a->o->secrets, a->req->tenant_id, upn, a->who.name_key);
     }
-    *ret_found = rc == 0;
+    explicit_bzero(upn, sizeof(upn));
     return rc;
+}
+
+/* Does the attempt have lockout counters (a user, or a name that could be looked up)? */
+static bool has_counters(const struct attempt *a)
+{
+    return a->who.user_id || a->who.name_key[0];
 }
 
 /* Cost of a verification without a user: hash the attempt with the server's parameters. */
@@ -127,10 +147,21 @@ static int refuse(struct attempt *a, int aadsts, const char *reason, const char 
     return credentials_fail(e, aadsts, msg);
 }
 
-/* The administrators' reason for a wrong password event. */
-static const char *wrong_reason(bool locked_before, bool counted, const struct atrium_lockout *l,
-                                int64_t now)
+/* The administrators' reason for a wrong password event (user false: an unknown name). */
+static const char *wrong_reason(bool user, bool locked_before, bool counted,
+                                const struct atrium_lockout *l, int64_t now)
 {
+    if (!user) {
+        if (locked_before)
+            return "The user account does not exist in the tenant (the name was locked "
+                   "meanwhile; not counted).";
+        if (!counted)
+            return "The user account does not exist in the tenant (repeats a recent attempt; "
+                   "not counted).";
+        if (atrium_oauth_lockout_is_locked(l, now))
+            return "The user account does not exist in the tenant; the name is now locked.";
+        return "The user account does not exist in the tenant.";
+    }
     if (locked_before)
         return "Invalid password (the account was locked meanwhile; not counted).";
     if (!counted)
@@ -140,36 +171,52 @@ static const char *wrong_reason(bool locked_before, bool counted, const struct a
     return "Invalid password.";
 }
 
-/* A wrong password: count it (once per distinct password) and record it, atomically. */
+/*
+ * A wrong password, or any password for an unknown name: count it (once
+ * per distinct password) against the subject and record it, atomically.
+ */
 static int wrong_password(struct attempt *a, struct atrium_oauth_error *e)
 {
     char tag[ATRIUM_LOCKOUT_TAG_LEN + 1];
-    int rc = atrium_oauth_lockout_tag(a->o->secrets, a->req->tenant_id, a->user.id,
-                                      a->req->password, tag);
+    int rc =
+        atrium_oauth_lockout_tag(a->o->secrets, a->req->tenant_id,
+                                 atrium_oauth_lockout_subject_id(&a->who), a->req->password, tag);
     if (rc < 0)
         return atrium_oauth_fail(e, rc, "server_error", 0, 500, "The sign-in failed.");
     rc = atrium_store_begin(a->s);
     if (rc < 0)
         return atrium_oauth_fail_store(e, rc);
     struct atrium_lockout l = {0};
-    rc = a->s->oauth->lockout_get(a->s, a->req->tenant_id, a->user.id, &l);
+    rc = atrium_oauth_lockout_load(a->s, &a->who, &l);
     /* Locked meanwhile by a parallel attempt: this one must not extend it. */
     bool locked_before = rc == 0 && atrium_oauth_lockout_is_locked(&l, a->now);
     bool counted = false;
     if (rc == 0 && !locked_before) {
-        memcpy(l.tenant_id, a->user.tenant_id, sizeof(l.tenant_id));
-        memcpy(l.user_id, a->user.id, sizeof(l.user_id));
         counted = atrium_oauth_lockout_count_failure(&l, &a->o->cfg, tag, a->now);
         if (counted)
-            rc = a->s->oauth->lockout_put(a->s, &l);
+            rc = atrium_oauth_lockout_save(a->s, &a->o->cfg, &a->who, &l, a->now);
     }
-    const char *reason = wrong_reason(locked_before, counted, &l, a->now);
+    const char *reason = wrong_reason(a->who.user_id != NULL, locked_before, counted, &l, a->now);
     if (rc == 0)
-        rc = atrium_oauth_signin_record(a->s, a->req, a->user.id, 50126, reason, a->now);
+        rc = atrium_oauth_signin_record(a->s, a->req, a->who.user_id, 50126, reason, a->now);
     rc = tx_end(a->s, rc);
     if (rc < 0)
         return atrium_oauth_fail_store(e, rc);
     return credentials_fail(e, 50126, MSG_BAD_CREDENTIALS);
+}
+
+/* A locked subject: 50053 whatever the password, nothing hashed, nothing counted. */
+static int check_locked(struct attempt *a, bool *ret_locked, struct atrium_oauth_error *e)
+{
+    struct atrium_lockout l = {0};
+    *ret_locked = false;
+    int rc = atrium_oauth_lockout_load(a->s, &a->who, &l);
+    if (rc < 0)
+        return atrium_oauth_fail_store(e, rc);
+    if (!atrium_oauth_lockout_is_locked(&l, a->now))
+        return 0;
+    *ret_locked = true;
+    return refuse(a, 50053, "The account is locked (smart lockout).", MSG_LOCKED, e);
 }
 
 /*
@@ -182,12 +229,9 @@ static int right_password(struct attempt *a, int aadsts, const char *reason, boo
     if (rc < 0)
         return rc;
     struct atrium_lockout l = {0};
-    rc = a->s->oauth->lockout_get(a->s, a->req->tenant_id, a->user.id, &l);
-    if (rc == 0 && atrium_oauth_lockout_clear(&l)) {
-        memcpy(l.tenant_id, a->user.tenant_id, sizeof(l.tenant_id));
-        memcpy(l.user_id, a->user.id, sizeof(l.user_id));
-        rc = a->s->oauth->lockout_put(a->s, &l);
-    }
+    rc = atrium_oauth_lockout_load(a->s, &a->who, &l);
+    if (rc == 0 && atrium_oauth_lockout_clear(&l))
+        rc = atrium_oauth_lockout_save(a->s, &a->o->cfg, &a->who, &l, a->now);
     if (rc == 0 && record)
         rc = atrium_oauth_signin_record(a->s, a->req, a->user.id, aadsts, reason, a->now);
     return tx_end(a->s, rc);
@@ -206,12 +250,10 @@ static int verify(struct attempt *a, bool *ret_match)
 /* Everything after the user is found. */
 static int check_known(struct attempt *a, bool for_change, struct atrium_oauth_error *e)
 {
-    struct atrium_lockout l = {0};
-    int rc = a->s->oauth->lockout_get(a->s, a->req->tenant_id, a->user.id, &l);
-    if (rc < 0)
-        return atrium_oauth_fail_store(e, rc);
-    if (atrium_oauth_lockout_is_locked(&l, a->now))
-        return refuse(a, 50053, "The account is locked (smart lockout).", MSG_LOCKED, e);
+    bool locked = false;
+    int rc = check_locked(a, &locked, e);
+    if (rc < 0 || locked)
+        return rc;
     if (!a->user.password_hash)
         return refuse(a, 50056, "The user has no password.", MSG_NO_PASSWORD, e);
     bool match = false;
@@ -247,11 +289,20 @@ static int check_known(struct attempt *a, bool for_change, struct atrium_oauth_e
     return 0;
 }
 
-/* An unknown user: the same cost and answer as a wrong password. */
+/*
+ * An unknown user: the same checks, cost, counting and answers as an
+ * account with a wrong password (50053 once the name is locked).
+ */
 static int unknown_user(struct attempt *a, struct atrium_oauth_error *e)
 {
+    bool locked = false;
+    int rc = has_counters(a) ? check_locked(a, &locked, e) : 0;
+    if (rc < 0 || locked)
+        return rc;
     if (dummy_verify(a->o, a->req->password) == ATRIUM_EBUSY)
         return atrium_oauth_fail_store(e, ATRIUM_EBUSY);
+    if (has_counters(a))
+        return wrong_password(a, e);
     return refuse(a, 50126, "The user account does not exist in the tenant.", MSG_BAD_CREDENTIALS,
                   e);
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Smart-lockout arithmetic (see authn_internal.h): keyed tags of wrong
- * passwords, the recent-tags list, counting, growing lockout durations.
- * Pure apart from the HMAC; authn.c reads and writes the counters.
+ * passwords and keyed names of unknown users, the recent-tags list,
+ * counting, growing lockout durations, forgetting idle counters. Pure apart
+ * from the HMAC; lockout_counters.c reads and writes the counters.
  */
 #include "oauth/authn_internal.h"
 
@@ -11,16 +12,38 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/str.h"
 #include "core/xalloc.h"
 #include "crypto/ctcmp.h"
 #include "crypto/secret.h"
 #include "oauth/oauth.h"
 
 #define TAG_CONTEXT "atrium-lockout-v1"
+#define NAME_CONTEXT "atrium-lockout-name-v1"
 #define HMAC_PREFIX "hs1." /* atrium_client_secret_hash output */
 
 _Static_assert(ATRIUM_LOCKOUT_RECENT *(ATRIUM_LOCKOUT_TAG_LEN + 1) - 1 <= ATRIUM_HASH_TEXT_MAX,
                "the recent tags must fit in last_bad_hash");
+
+/* The first len characters of the HMAC of input (wiped afterwards) into out. */
+static int keyed(const struct atrium_secret_hasher *h, char *input, char *out, size_t len)
+{
+    char *mac = NULL;
+    int rc = atrium_client_secret_hash(h, input, &mac);
+    explicit_bzero(input, strlen(input));
+    free(input);
+    if (rc < 0)
+        return rc;
+    size_t plen = strlen(HMAC_PREFIX);
+    if (strncmp(mac, HMAC_PREFIX, plen) != 0 || strlen(mac) < plen + len) {
+        free(mac);
+        return ATRIUM_EINTERNAL;
+    }
+    memcpy(out, mac + plen, len);
+    out[len] = '\0';
+    free(mac);
+    return 0;
+}
 
 int atrium_oauth_lockout_tag(const struct atrium_secret_hasher *h, const char *tenant_id,
                              const char *user_id, const char *password,
@@ -34,26 +57,41 @@ int atrium_oauth_lockout_tag(const struct atrium_secret_hasher *h, const char *t
     atrium_token_hash(password, strlen(password), digest);
     char *input = xasprintf(TAG_CONTEXT ":%s:%s:%s", tenant_id, user_id, digest);
     explicit_bzero(digest, sizeof(digest));
-    char *mac = NULL;
-    int rc = atrium_client_secret_hash(h, input, &mac);
-    explicit_bzero(input, strlen(input));
-    free(input);
-    if (rc < 0)
-        return rc;
-    size_t plen = strlen(HMAC_PREFIX);
-    if (strncmp(mac, HMAC_PREFIX, plen) != 0 || strlen(mac) < plen + ATRIUM_LOCKOUT_TAG_LEN) {
-        free(mac);
+    return keyed(h, input, out, ATRIUM_LOCKOUT_TAG_LEN);
+}
+
+int atrium_oauth_lockout_name_key(const struct atrium_secret_hasher *h, const char *tenant_id,
+                                  const char *name, char out[ATRIUM_LOCKOUT_NAME_KEY_LEN + 1])
+{
+    char digest[ATRIUM_TOKEN_HASH_LEN + 1];
+    out[0] = '\0';
+    if (!h || !tenant_id || !name)
         return ATRIUM_EINTERNAL;
-    }
-    memcpy(out, mac + plen, ATRIUM_LOCKOUT_TAG_LEN);
-    out[ATRIUM_LOCKOUT_TAG_LEN] = '\0';
-    free(mac);
-    return 0;
+    /* Folded as the UPN look-up folds it (ASCII), so every spelling of one name is one key. */
+    char *folded = atrium_str_lower(xstrdup(name));
+    atrium_token_hash(folded, strlen(folded), digest);
+    explicit_bzero(folded, strlen(folded));
+    free(folded);
+    char *input = xasprintf(NAME_CONTEXT ":%s:%s", tenant_id, digest);
+    explicit_bzero(digest, sizeof(digest));
+    return keyed(h, input, out, ATRIUM_LOCKOUT_NAME_KEY_LEN);
 }
 
 bool atrium_oauth_lockout_is_locked(const struct atrium_lockout *l, int64_t now)
 {
     return l->locked_until > now;
+}
+
+int64_t atrium_oauth_lockout_window(const struct atrium_oauth_config *cfg)
+{
+    return cfg->lockout_window > 0 ? cfg->lockout_window : ATRIUM_LOCKOUT_WINDOW_DEFAULT;
+}
+
+bool atrium_oauth_lockout_is_stale(const struct atrium_lockout *l,
+                                   const struct atrium_oauth_config *cfg, int64_t now)
+{
+    return !atrium_oauth_lockout_is_locked(l, now) &&
+           now - l->last_failure >= atrium_oauth_lockout_window(cfg);
 }
 
 int64_t atrium_oauth_lockout_duration(const struct atrium_oauth_config *cfg, int lockout_count)
@@ -110,6 +148,8 @@ bool atrium_oauth_lockout_count_failure(struct atrium_lockout *l,
                                         const char tag[ATRIUM_LOCKOUT_TAG_LEN + 1], int64_t now)
 {
     l->last_bad_hash[ATRIUM_HASH_TEXT_MAX] = '\0';
+    if (atrium_oauth_lockout_is_stale(l, cfg, now))
+        atrium_oauth_lockout_clear(l); /* idle for a whole window: a fresh start */
     if (recent_contains(l->last_bad_hash, tag))
         return false;
     recent_push(l->last_bad_hash, tag);

@@ -46,6 +46,7 @@ struct atrium_oauth_config {
     int64_t key_grace_period;       /* previous signing key stays published: 14 days */
     int lockout_threshold;          /* 10 failed sign-ins */
     int64_t lockout_duration;       /* 60 s, doubled on each further lockout (cap 1 day) */
+    int64_t lockout_window;         /* 1 day: counters idle this long (and unlocked) reset */
 };
 
 #define ATRIUM_OAUTH_CONFIG_DEFAULT                                                                \
@@ -53,7 +54,8 @@ struct atrium_oauth_config {
         .public_url = NULL, .access_token_lifetime = 3600, .code_lifetime = 600,                   \
         .device_code_lifetime = 900, .device_poll_interval = 5,                                    \
         .refresh_token_lifetime = 90 * 86400, .session_lifetime = 86400,                           \
-        .key_grace_period = 14 * 86400, .lockout_threshold = 10, .lockout_duration = 60            \
+        .key_grace_period = 14 * 86400, .lockout_threshold = 10, .lockout_duration = 60,           \
+        .lockout_window = 86400                                                                    \
     }
 
 /* Shared, read-mostly state of the services (one per process). */
@@ -222,10 +224,12 @@ struct atrium_authn_request {
 /*
  * Check username/password with smart lockout (10 failures lock for 60 s,
  * growing; the same wrong password repeated counts once; a locked account
- * answers 50053 whatever the password) and record the sign-in event.
- * 0 with *ret_user filled on success. Failures: 50126 wrong user or
- * password (the same for an unknown user, after a dummy hash), 50053
- * locked, 50057 disabled, 50056 no password; 50055 (suberror
+ * answers 50053 whatever the password) and record the sign-in event. A
+ * name that is no user of the tenant locks exactly like an account (its
+ * counters are kept under a keyed hash of the name), so lockouts do not
+ * tell which accounts exist. 0 with *ret_user filled on success. Failures:
+ * 50126 wrong user or password (the same for an unknown user, after a
+ * dummy hash), 50053 locked, 50057 disabled, 50056 no password; 50055 (suberror
  * user_password_expired) when forceChangePasswordNextSignIn is set: then
  * *ret_user IS filled so the sign-in page can offer the change.
  * ATRIUM_EBUSY when the hasher is saturated.

@@ -3,9 +3,10 @@
  * The password change of the sign-in page (after a 50055, or at will):
  * the current password is checked like a sign-in (lockout applies), the new
  * one against the password policy and the current one, then stored with
- * forceChangePasswordNextSignIn cleared, and every refresh token of the
- * user is revoked, in one transaction with the sign-in event and the
- * directory audit entry ("Change user password", no value).
+ * forceChangePasswordNextSignIn cleared, and every refresh token and
+ * browser session of the user ends, in one transaction with the sign-in
+ * event and the directory audit entry ("Change user password", no value).
+ * The sign-in page starts the user's new session after this returns.
  *
  * The policy is ATRIUM_PASSWORD_POLICY_DEFAULT with the tenant display name
  * and the user name as context words (struct atrium_oauth carries no
@@ -85,7 +86,7 @@ static int audit_change(struct atrium_store *s, const struct atrium_authn_reques
     return rc;
 }
 
-/* Store the hash, clear the flag, revoke refresh tokens, record: all or nothing. */
+/* Store the hash, clear the flag, end the sign-ins, record: all or nothing. */
 static int apply_change(struct atrium_store *s, const struct atrium_authn_request *req,
                         const struct atrium_user *u, const char *hash, int64_t now)
 {
@@ -93,8 +94,8 @@ static int apply_change(struct atrium_store *s, const struct atrium_authn_reques
     if (rc < 0)
         return rc;
     rc = s->ops->user_set_password(s, req->tenant_id, u->id, hash, false, now);
-    if (rc == 0)
-        rc = s->oauth->refresh_revoke_user(s, req->tenant_id, u->id);
+    if (rc == 0) /* the sessions opened with the old password end; the page starts a new one */
+        rc = atrium_store_end_user_signins(s, req->tenant_id, u->id);
     if (rc == 0)
         rc = atrium_oauth_signin_record(s, req, u->id, 0, NULL, now);
     if (rc == 0)

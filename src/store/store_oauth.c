@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* Backend-independent part of store_oauth.h: the list release functions. */
+/*
+ * Backend-independent part of store_oauth.h: the list release functions and
+ * atrium_store_end_user_signins, composed of two ops.
+ */
 #include "store/store_oauth.h"
 
 #include <string.h>
 
 #include "core/xalloc.h"
+#include "store/store.h"
 
 void atrium_application_list_release(struct atrium_application_list *l)
 {
@@ -59,4 +63,11 @@ void atrium_signin_event_list_release(struct atrium_signin_event_list *l)
         atrium_signin_event_release(&l->items[i]);
     xfree(l->items);
     memset(l, 0, sizeof(*l));
+}
+
+int atrium_store_end_user_signins(struct atrium_store *s, const char *tenant_id,
+                                  const char *user_id)
+{
+    int rc = s->oauth->refresh_revoke_user(s, tenant_id, user_id);
+    return rc < 0 ? rc : s->oauth->session_delete_user(s, tenant_id, user_id, NULL);
 }

@@ -22,6 +22,7 @@
 #include "model/oauth_records.h"
 
 #define ATRIUM_STORE_OAUTH_OPS_VERSION 1
+#define ATRIUM_NAME_LOCKOUT_PURGE_MAX 100 /* stale unknown-name counters deleted per put */
 
 struct atrium_store;
 
@@ -61,6 +62,15 @@ void atrium_app_role_assignment_list_release(struct atrium_app_role_assignment_l
 void atrium_oauth2_grant_list_release(struct atrium_oauth2_grant_list *l);
 void atrium_signing_key_list_release(struct atrium_signing_key_list *l);
 void atrium_signin_event_list_release(struct atrium_signin_event_list *l);
+
+/*
+ * End every sign-in of a user: revoke all its refresh tokens and delete all
+ * its browser sessions in tenant_id (password change or reset, disable,
+ * delete, revokeSignInSessions). Two writes: call it inside the caller's
+ * transaction, with the change that requires it.
+ */
+int atrium_store_end_user_signins(struct atrium_store *s, const char *tenant_id,
+                                  const char *user_id);
 
 struct atrium_store_oauth_ops {
     int version; /* ATRIUM_STORE_OAUTH_OPS_VERSION */
@@ -184,6 +194,13 @@ struct atrium_store_oauth_ops {
     int (*session_get)(struct atrium_store *s, const char *tenant_id, const char *id_hash,
                        int64_t now, struct atrium_session *ret);
     int (*session_delete)(struct atrium_store *s, const char *tenant_id, const char *id_hash);
+    /*
+     * Delete every session of a user (password change or reset, disable,
+     * delete, revokeSignInSessions); 0 also when there was none. *ret_count
+     * (may be NULL) gets how many.
+     */
+    int (*session_delete_user)(struct atrium_store *s, const char *tenant_id, const char *user_id,
+                               size_t *ret_count);
 
     /* Signing keys (global, not tenant-scoped). */
     int (*signing_key_insert)(struct atrium_store *s, const struct atrium_signing_key_record *k);
@@ -197,6 +214,25 @@ struct atrium_store_oauth_ops {
     int (*lockout_get)(struct atrium_store *s, const char *tenant_id, const char *user_id,
                        struct atrium_lockout *ret);
     int (*lockout_put)(struct atrium_store *s, const struct atrium_lockout *l);
+    /*
+     * Smart lockout of names that are no user of the tenant, keyed by
+     * name_key (oauth/authn_internal.h: a keyed hash of the name, never the
+     * name; at most ATRIUM_HASH_TEXT_MAX characters). name_lockout_get
+     * without counters fills zeros (user_id "") and returns 0.
+     * name_lockout_put replaces the counters (l's tenant_id and user_id are
+     * ignored), and first deletes at most ATRIUM_NAME_LOCKOUT_PURGE_MAX rows,
+     * of any tenant, whose last_failure and locked_until are both before
+     * stale_before: rows the sign-in service would treat as zeros anyway (it
+     * passes now minus its observation window), so the purge changes no
+     * answer. Bound: every put adds at most one row and removes up to 100
+     * stale ones, so the table holds the names that failed within the last
+     * window (at most one per Argon2-gated attempt) plus a stale remainder
+     * that later failures drain 100 at a time.
+     */
+    int (*name_lockout_get)(struct atrium_store *s, const char *tenant_id, const char *name_key,
+                            struct atrium_lockout *ret);
+    int (*name_lockout_put)(struct atrium_store *s, const char *tenant_id, const char *name_key,
+                            const struct atrium_lockout *l, int64_t stale_before);
 
     /* Sign-in log. */
     int (*signin_insert)(struct atrium_store *s, const struct atrium_signin_event *ev);

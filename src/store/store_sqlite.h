@@ -125,16 +125,21 @@ enum atrium_sqlite_stmt {
     ATRIUM_SQ_SESSION_INSERT,
     ATRIUM_SQ_SESSION_GET,
     ATRIUM_SQ_SESSION_DELETE,
+    ATRIUM_SQ_SESSION_DELETE_USER,
     ATRIUM_SQ_KEY_INSERT,
     ATRIUM_SQ_KEY_LIST,
     ATRIUM_SQ_KEY_RETIRE,
     ATRIUM_SQ_KEY_ACTIVATE,
-    ATRIUM_SQ_LOCKOUT_GET,
-    ATRIUM_SQ_LOCKOUT_PUT,
     ATRIUM_SQ_SIGNIN_INSERT,
     ATRIUM_SQ_SIGNIN_LIST,
     ATRIUM_SQ_SIGNIN_LIST_BEFORE_TIME,
     ATRIUM_SQ_SIGNIN_LIST_BEFORE,
+    /* store_sqlite_lockout.c */
+    ATRIUM_SQ_LOCKOUT_GET,
+    ATRIUM_SQ_LOCKOUT_PUT,
+    ATRIUM_SQ_NAME_LOCKOUT_GET,
+    ATRIUM_SQ_NAME_LOCKOUT_PUT,
+    ATRIUM_SQ_NAME_LOCKOUT_PURGE,
     /* store_sqlite_audit.c */
     ATRIUM_SQ_AUDIT_INSERT,
     ATRIUM_SQ_AUDIT_GET,
@@ -453,18 +458,27 @@ int atrium_sqlite_session_get(struct atrium_store *s, const char *tenant_id, con
                               int64_t now, struct atrium_session *ret);
 int atrium_sqlite_session_delete(struct atrium_store *s, const char *tenant_id,
                                  const char *id_hash);
+int atrium_sqlite_session_delete_user(struct atrium_store *s, const char *tenant_id,
+                                      const char *user_id, size_t *ret_count);
 int atrium_sqlite_signing_key_insert(struct atrium_store *s,
                                      const struct atrium_signing_key_record *k);
 int atrium_sqlite_signing_key_list(struct atrium_store *s, int64_t now,
                                    struct atrium_signing_key_list *ret);
 int atrium_sqlite_signing_key_activate(struct atrium_store *s, const char *kid, int64_t retire_at);
-int atrium_sqlite_lockout_get(struct atrium_store *s, const char *tenant_id, const char *user_id,
-                              struct atrium_lockout *ret);
-int atrium_sqlite_lockout_put(struct atrium_store *s, const struct atrium_lockout *l);
 int atrium_sqlite_signin_insert(struct atrium_store *s, const struct atrium_signin_event *ev);
 int atrium_sqlite_signin_list(struct atrium_store *s, const char *tenant_id, int64_t before_created,
                               const char *before_id, size_t limit,
                               struct atrium_signin_event_list *ret);
+
+/* store_sqlite_lockout.c */
+int atrium_sqlite_lockout_get(struct atrium_store *s, const char *tenant_id, const char *user_id,
+                              struct atrium_lockout *ret);
+int atrium_sqlite_lockout_put(struct atrium_store *s, const struct atrium_lockout *l);
+int atrium_sqlite_name_lockout_get(struct atrium_store *s, const char *tenant_id,
+                                   const char *name_key, struct atrium_lockout *ret);
+int atrium_sqlite_name_lockout_put(struct atrium_store *s, const char *tenant_id,
+                                   const char *name_key, const struct atrium_lockout *l,
+                                   int64_t stale_before);
 
 /* store_sqlite_audit.c */
 int atrium_sqlite_audit_insert(struct atrium_store *s, const struct atrium_directory_audit *a);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * SQLite backend: the ops table of store_oauth.h, and the helpers its files
- * (store_sqlite_app.c, _sp.c, _token.c, _signin.c) share: atomic units of
+ * (store_sqlite_app.c, _sp.c, _token.c, _signin.c, _lockout.c) share: atomic units of
  * several statements that work inside or outside a caller's transaction,
  * and row readers over the statement cache.
  */
@@ -158,11 +158,14 @@ const struct atrium_store_oauth_ops atrium_sqlite_oauth_ops = {
     .session_insert = atrium_sqlite_session_insert,
     .session_get = atrium_sqlite_session_get,
     .session_delete = atrium_sqlite_session_delete,
+    .session_delete_user = atrium_sqlite_session_delete_user,
     .signing_key_insert = atrium_sqlite_signing_key_insert,
     .signing_key_list = atrium_sqlite_signing_key_list,
     .signing_key_activate = atrium_sqlite_signing_key_activate,
     .lockout_get = atrium_sqlite_lockout_get,
     .lockout_put = atrium_sqlite_lockout_put,
+    .name_lockout_get = atrium_sqlite_name_lockout_get,
+    .name_lockout_put = atrium_sqlite_name_lockout_put,
     .signin_insert = atrium_sqlite_signin_insert,
     .signin_list = atrium_sqlite_signin_list,
     .signin_query = atrium_sqlite_signin_query,

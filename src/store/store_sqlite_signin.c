@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * SQLite backend: browser sessions, token signing keys (the one global,
- * not tenant-scoped, table of sign-in), smart-lockout counters and the
- * sign-in log.
+ * not tenant-scoped, table of sign-in) and the sign-in log. Smart-lockout
+ * counters: store_sqlite_lockout.c.
  */
 #include "store/store_sqlite.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "core/err.h"
@@ -14,8 +13,6 @@
 
 #define SESSION_COLUMNS "id_hash, tenant_id, user_id, auth_time, created, expires"
 #define KEY_COLUMNS "kid, sealed_private, cert_pem, created, not_after, active"
-#define LOCKOUT_COLUMNS                                                                            \
-    "tenant_id, user_id, failed_count, last_bad_hash, last_failure, locked_until, lockout_count"
 #define SIGNIN_COLUMNS ATRIUM_SQLITE_SIGNIN_COLUMNS
 
 static void read_session(sqlite3_stmt *st, void *ret)
@@ -40,19 +37,6 @@ static void read_key(sqlite3_stmt *st, void *ret)
     k->created = sqlite3_column_int64(st, 3);
     k->not_after = sqlite3_column_int64(st, 4);
     k->active = atrium_sqlite_col_bool(st, 5);
-}
-
-static void read_lockout(sqlite3_stmt *st, void *ret)
-{
-    struct atrium_lockout *l = ret;
-    memset(l, 0, sizeof(*l));
-    atrium_sqlite_col_copy(st, 0, l->tenant_id, sizeof(l->tenant_id));
-    atrium_sqlite_col_copy(st, 1, l->user_id, sizeof(l->user_id));
-    l->failed_count = sqlite3_column_int(st, 2);
-    atrium_sqlite_col_copy(st, 3, l->last_bad_hash, sizeof(l->last_bad_hash));
-    l->last_failure = sqlite3_column_int64(st, 4);
-    l->locked_until = sqlite3_column_int64(st, 5);
-    l->lockout_count = sqlite3_column_int(st, 6);
 }
 
 void atrium_sqlite_read_signin(sqlite3_stmt *st, void *ret)
@@ -139,6 +123,28 @@ int atrium_sqlite_session_delete(struct atrium_store *base, const char *tenant_i
     r = atrium_sqlite_step_done(st);
     if (r == 0 && sqlite3_changes(s->db) == 0)
         return ATRIUM_ENOTFOUND;
+    return r;
+}
+
+int atrium_sqlite_session_delete_user(struct atrium_store *base, const char *tenant_id,
+                                      const char *user_id, size_t *ret_count)
+{
+    static const char sql[] = "DELETE FROM sessions WHERE tenant_id = ?1 AND user_id = ?2";
+    struct atrium_store_sqlite *s = atrium_sqlite_of(base);
+    sqlite3_stmt *st;
+
+    if (ret_count)
+        *ret_count = 0;
+    if (atrium_sqlite_check_id(tenant_id) < 0 || atrium_sqlite_check_id(user_id) < 0)
+        return ATRIUM_EINVAL;
+    int r = atrium_sqlite_stmt(s, ATRIUM_SQ_SESSION_DELETE_USER, sql, &st);
+    if (r < 0)
+        return r;
+    atrium_sqlite_bind_text(st, 1, tenant_id);
+    atrium_sqlite_bind_text(st, 2, user_id);
+    r = atrium_sqlite_step_done(st);
+    if (r == 0 && ret_count)
+        *ret_count = (size_t)sqlite3_changes(s->db);
     return r;
 }
 
@@ -230,61 +236,6 @@ int atrium_sqlite_signing_key_activate(struct atrium_store *base, const char *ki
     if (r < 0)
         return r;
     return atrium_sqlite_atomic_end(s, nested, activate_rows(s, kid, retire_at));
-}
-
-int atrium_sqlite_lockout_get(struct atrium_store *base, const char *tenant_id, const char *user_id,
-                              struct atrium_lockout *ret)
-{
-    static const char sql[] = "SELECT " LOCKOUT_COLUMNS " FROM lockouts"
-                              " WHERE tenant_id = ?1 AND user_id = ?2";
-    struct atrium_store_sqlite *s = atrium_sqlite_of(base);
-    sqlite3_stmt *st;
-
-    if (atrium_sqlite_check_id(tenant_id) < 0 || !user_id)
-        return ATRIUM_EINVAL;
-    int r = atrium_sqlite_stmt(s, ATRIUM_SQ_LOCKOUT_GET, sql, &st);
-    if (r < 0)
-        return r;
-    atrium_sqlite_bind_text(st, 1, tenant_id);
-    atrium_sqlite_bind_text(st, 2, user_id);
-    r = atrium_sqlite_get_row(st, read_lockout, ret);
-    if (r != ATRIUM_ENOTFOUND)
-        return r;
-    /* No counters yet: a clean slate. */
-    memset(ret, 0, sizeof(*ret));
-    snprintf(ret->tenant_id, sizeof(ret->tenant_id), "%s", tenant_id);
-    snprintf(ret->user_id, sizeof(ret->user_id), "%s", user_id);
-    return 0;
-}
-
-int atrium_sqlite_lockout_put(struct atrium_store *base, const struct atrium_lockout *l)
-{
-    static const char sql[] =
-        "INSERT INTO lockouts (" LOCKOUT_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-        " ON CONFLICT (tenant_id, user_id) DO UPDATE SET failed_count = excluded.failed_count,"
-        " last_bad_hash = excluded.last_bad_hash, last_failure = excluded.last_failure,"
-        " locked_until = excluded.locked_until, lockout_count = excluded.lockout_count";
-    struct atrium_store_sqlite *s = atrium_sqlite_of(base);
-    sqlite3_stmt *st;
-
-    if (atrium_sqlite_check_id(l->tenant_id) < 0 || atrium_sqlite_check_id(l->user_id) < 0)
-        return ATRIUM_EINVAL;
-    int r = atrium_sqlite_stmt(s, ATRIUM_SQ_LOCKOUT_PUT, sql, &st);
-    if (r < 0)
-        return r;
-    int b = atrium_sqlite_bind_text(st, 1, l->tenant_id);
-    b |= atrium_sqlite_bind_text(st, 2, l->user_id);
-    b |= sqlite3_bind_int(st, 3, l->failed_count);
-    b |= atrium_sqlite_bind_text(st, 4, l->last_bad_hash);
-    b |= sqlite3_bind_int64(st, 5, l->last_failure);
-    b |= sqlite3_bind_int64(st, 6, l->locked_until);
-    b |= sqlite3_bind_int(st, 7, l->lockout_count);
-    if (b != SQLITE_OK) {
-        atrium_sqlite_reset(st);
-        return ATRIUM_ESTORE;
-    }
-    /* The foreign key to users: counters only for a user of the tenant (else ENOTFOUND). */
-    return atrium_sqlite_step_done(st);
 }
 
 int atrium_sqlite_signin_insert(struct atrium_store *base, const struct atrium_signin_event *ev)

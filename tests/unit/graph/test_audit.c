@@ -3,7 +3,8 @@
  * The directory audit log against a real SQLite store: building an entry
  * (cleaning, limits, secret redaction), every audited write path leaving
  * its entry with the right initiator, activity and target and no secret
- * (sign-up, user create and password reset, applications, secrets,
+ * (sign-up, user create and password reset, which also ends the user's
+ * browser sessions, applications, secrets,
  * service principals, app role assignments, delegated grants, domains),
  * the read services (authorization, tenant isolation, filters, paging),
  * the log query options and the Graph shapes.
@@ -317,10 +318,25 @@ static void test_user_create_and_reset(void **state)
         atrium_user_create_as(f->s, &f->cfg, &atrium_audit_actor_cli, tid, &req, &u, &e),
         ATRIUM_ECONFLICT);
     assert_int_equal(count(f, tid, "Add user"), 2);
+    /* The reset (the CLI's set-password) ends bob's browser sessions, no one else's. */
+    struct atrium_session bob_s = {.created = atrium_now(), .expires = atrium_now() + 3600};
+    struct atrium_session ada_s = bob_s;
+    atrium_random_hex(bob_s.id_hash, 21);
+    atrium_random_hex(ada_s.id_hash, 21);
+    snprintf(bob_s.tenant_id, sizeof(bob_s.tenant_id), "%s", tid);
+    snprintf(ada_s.tenant_id, sizeof(ada_s.tenant_id), "%s", tid);
+    snprintf(bob_s.user_id, sizeof(bob_s.user_id), "%s", u.id);
+    snprintf(ada_s.user_id, sizeof(ada_s.user_id), "%s", f->tenant_a.admin.id);
+    assert_int_equal(f->s->oauth->session_insert(f->s, &bob_s), 0);
+    assert_int_equal(f->s->oauth->session_insert(f->s, &ada_s), 0);
     const char *new_pw = "Xw9!kd3#Lq7-zPa2";
     assert_int_equal(atrium_user_set_password_as(f->s, &f->cfg, &atrium_audit_actor_cli, tid, upn,
                                                  new_pw, true, &e),
                      0);
+    struct atrium_session got = {0};
+    assert_int_equal(f->s->oauth->session_get(f->s, tid, bob_s.id_hash, atrium_now(), &got),
+                     ATRIUM_ENOTFOUND);
+    assert_int_equal(f->s->oauth->session_get(f->s, tid, ada_s.id_hash, atrium_now(), &got), 0);
     json_t *reset = only(f, tid, "Reset user password");
     assert_string_equal(str_at(reset, "targetResources/0/id"), u.id);
     assert_string_equal(str_at(reset, "targetResources/0/modifiedProperties/0/displayName"),

@@ -3,8 +3,10 @@
  * The users services (graph/users_api.h) on an in-memory store with two
  * signed-up tenants: create (required and unknown properties, duplicate
  * UPN as 400, foreign domain), get by id and UPN, PATCH (profile, disable
- * revokes refresh tokens, password reset), the administrator ranks, soft
- * delete / restore / permanent delete / retention purge, listing with
+ * revokes refresh tokens, password reset), the end of a user's browser
+ * sessions (reset, disable, delete, revokeSignInSessions and its /me form,
+ * with its authorization, audit entry and isolation), the administrator
+ * ranks, soft delete / restore / permanent delete / retention purge, listing with
  * $skiptoken paging and $count, /me, /organization, and isolation: tenant
  * B's ids and UPNs in a path or a filter behave exactly like unknown ones.
  */
@@ -34,6 +36,7 @@
 
 #define PASSWORD "Vq7#mZ2!pL9x-tRw"
 #define PASSWORD2 "Zx8!kQ3#mW7p-Lrt"
+#define REVOKE_ACTIVITY "Invalidate all refresh tokens for user"
 
 struct fx {
     struct atrium_store *s;
@@ -306,6 +309,142 @@ static void test_update(void **state)
                      ATRIUM_EFORBIDDEN);
 }
 
+/* A browser session of user_id in tenant t; its id hash into ret. */
+static void give_session(struct fx *f, const char *t, const char *user_id,
+                         char ret[ATRIUM_HASH_TEXT_MAX + 1])
+{
+    struct atrium_session ss = {
+        .auth_time = atrium_now(), .created = atrium_now(), .expires = atrium_now() + 3600};
+    atrium_random_hex(ret, 21);
+    snprintf(ss.id_hash, sizeof(ss.id_hash), "%s", ret);
+    snprintf(ss.tenant_id, sizeof(ss.tenant_id), "%s", t);
+    snprintf(ss.user_id, sizeof(ss.user_id), "%s", user_id);
+    assert_int_equal(f->s->oauth->session_insert(f->s, &ss), 0);
+}
+
+static bool session_alive(struct fx *f, const char *t, const char *hash)
+{
+    struct atrium_session got = {0};
+    int r = f->s->oauth->session_get(f->s, t, hash, atrium_now(), &got);
+    assert_true(r == 0 || r == ATRIUM_ENOTFOUND);
+    return r == 0;
+}
+
+static size_t audits(struct fx *f, const char *t, char *activity)
+{
+    struct atrium_audit_filter af = {.activity = activity};
+    struct atrium_directory_audit_list l = {0};
+    assert_int_equal(f->s->ops->audit_list(f->s, t, &af, NULL, 100, &l), 0);
+    size_t n = l.count;
+    atrium_directory_audit_list_release(&l);
+    return n;
+}
+
+static void test_writes_end_sessions(void **state)
+{
+    struct fx *f = *state;
+    struct atrium_errinfo e = {0};
+    const char *ta = f->a.tenant.id, *dom = f->a.tenant.initial_domain;
+    char id[ATRIUM_UUID_LEN + 1], s1[ATRIUM_HASH_TEXT_MAX + 1], s2[ATRIUM_HASH_TEXT_MAX + 1];
+    char admin[ATRIUM_HASH_TEXT_MAX + 1];
+    AUTO_FREE char *fay = user_json("fay", dom, NULL);
+    assert_int_equal(create(f, &f->admin_a, fay, id, &e), 0);
+    give_session(f, ta, f->a.admin.id, admin);
+    /* An administrator's password reset ends the user's sessions (not the admin's). */
+    give_session(f, ta, id, s1);
+    give_session(f, ta, id, s2);
+    AUTO_FREE char *reset = xasprintf("{\"passwordProfile\":{\"password\":\"%s\"}}", PASSWORD2);
+    assert_int_equal(patch(f, &f->admin_a, id, reset, &e), 0);
+    assert_false(session_alive(f, ta, s1));
+    assert_false(session_alive(f, ta, s2));
+    assert_true(session_alive(f, ta, admin));
+    /* A profile change does not; disabling does. */
+    give_session(f, ta, id, s1);
+    assert_int_equal(patch(f, &f->admin_a, id, "{\"jobTitle\":\"Ops\"}", &e), 0);
+    assert_true(session_alive(f, ta, s1));
+    assert_int_equal(patch(f, &f->admin_a, id, "{\"accountEnabled\":false}", &e), 0);
+    assert_false(session_alive(f, ta, s1));
+    /* A refused reset (policy) changes nothing. */
+    assert_int_equal(patch(f, &f->admin_a, id, "{\"accountEnabled\":true}", &e), 0);
+    give_session(f, ta, id, s1);
+    assert_int_equal(
+        patch(f, &f->admin_a, id, "{\"passwordProfile\":{\"password\":\"short\"}}", &e),
+        ATRIUM_EINVAL);
+    assert_true(session_alive(f, ta, s1));
+    /* Deleting ends them too. */
+    assert_int_equal(atrium_graph_user_delete(&f->env, ta, &f->admin_a, id, &e), 0);
+    assert_false(session_alive(f, ta, s1));
+    assert_true(session_alive(f, ta, admin));
+}
+
+static void test_revoke_sign_in_sessions(void **state)
+{
+    struct fx *f = *state;
+    struct atrium_errinfo e = {0};
+    const char *ta = f->a.tenant.id, *tb = f->b.tenant.id, *dom = f->a.tenant.initial_domain;
+    char id[ATRIUM_UUID_LEN + 1], s1[ATRIUM_HASH_TEXT_MAX + 1], sb[ATRIUM_HASH_TEXT_MAX + 1];
+    char sa[ATRIUM_HASH_TEXT_MAX + 1];
+    AUTO_FREE char *gus = user_json("gus", dom, NULL);
+    assert_int_equal(create(f, &f->admin_a, gus, id, &e), 0);
+    give_session(f, ta, id, s1);
+    give_session(f, tb, f->b.admin.id, sb);
+    give_session(f, ta, f->a.admin.id, sa);
+    struct atrium_refresh_token rt = {.scope = "openid",
+                                      .created = atrium_now(),
+                                      .expires = atrium_now() + 3600,
+                                      .auth_time = atrium_now()};
+    snprintf(rt.token_hash, sizeof(rt.token_hash), "hash-of-gus");
+    snprintf(rt.tenant_id, sizeof(rt.tenant_id), "%s", ta);
+    atrium_uuid_v4(rt.family_id);
+    atrium_uuid_v4(rt.client_id);
+    snprintf(rt.user_id, sizeof(rt.user_id), "%s", id);
+    assert_int_equal(f->s->oauth->refresh_insert(f->s, &rt), 0);
+
+    /* Who may: not a plain member; not B's admin (A's user is unknown there). */
+    assert_int_equal(atrium_graph_user_revoke_sessions(&f->env, ta, &f->member_a, id, &e),
+                     ATRIUM_EFORBIDDEN);
+    assert_int_equal(atrium_graph_user_revoke_sessions(&f->env, tb, &f->admin_b, id, &e),
+                     ATRIUM_ENOTFOUND);
+    assert_int_equal(atrium_graph_user_revoke_sessions(&f->env, ta, &f->admin_b, id, &e),
+                     ATRIUM_EFORBIDDEN);
+    /* Helpdesk and apps: not for a user holding a role. */
+    assert_int_equal(
+        atrium_graph_user_revoke_sessions(&f->env, ta, &f->helpdesk_a, f->a.admin.id, &e),
+        ATRIUM_EFORBIDDEN);
+    assert_int_equal(atrium_graph_user_revoke_sessions(&f->env, ta, &f->app_a, f->a.admin.id, &e),
+                     ATRIUM_EFORBIDDEN);
+    assert_true(session_alive(f, ta, s1));
+    assert_true(session_alive(f, ta, sa));
+    assert_int_equal(audits(f, ta, REVOKE_ACTIVITY), 0);
+
+    /* By UPN, by the helpdesk: sessions and refresh tokens end, with an audit entry. */
+    AUTO_FREE char *upn = xasprintf("GUS@%s", dom);
+    assert_int_equal(atrium_graph_user_revoke_sessions(&f->env, ta, &f->helpdesk_a, upn, &e), 0);
+    assert_false(session_alive(f, ta, s1));
+    struct atrium_refresh_token got = {0};
+    assert_int_equal(f->s->oauth->refresh_use(f->s, ta, "hash-of-gus", atrium_now(), &got),
+                     ATRIUM_ECONFLICT);
+    assert_true(got.revoked);
+    atrium_refresh_token_release(&got);
+    assert_int_equal(audits(f, ta, REVOKE_ACTIVITY), 1);
+    assert_true(session_alive(f, ta, sa));
+    assert_true(session_alive(f, tb, sb));
+    /* Again (nothing left), and by an app: fine. */
+    assert_int_equal(atrium_graph_user_revoke_sessions(&f->env, ta, &f->app_a, id, &e), 0);
+    assert_int_equal(atrium_graph_user_revoke_sessions(&f->env, ta, &f->admin_a,
+                                                       "00000000-0000-4000-8000-000000000000", &e),
+                     ATRIUM_ENOTFOUND);
+
+    /* /me: the caller's own sign-ins, delegated only. */
+    assert_int_equal(atrium_graph_me_revoke_sessions(&f->env, ta, &f->app_a, &e), ATRIUM_EINVAL);
+    assert_true(session_alive(f, ta, sa));
+    assert_int_equal(atrium_graph_me_revoke_sessions(&f->env, ta, &f->member_a, &e), 0);
+    assert_false(session_alive(f, ta, sa));
+    assert_true(session_alive(f, tb, sb));
+    assert_int_equal(audits(f, ta, REVOKE_ACTIVITY), 3);
+    assert_int_equal(audits(f, tb, REVOKE_ACTIVITY), 0);
+}
+
 static void test_delete_restore_purge(void **state)
 {
     struct fx *f = *state;
@@ -540,6 +679,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_create, setup, teardown),
         cmocka_unit_test_setup_teardown(test_isolation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_writes_end_sessions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_revoke_sign_in_sessions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete_restore_purge, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_me_and_org, setup, teardown),

@@ -548,8 +548,9 @@ static bool allow_listed(const char *method, const char *pattern)
         {"GET", "/v1.0/directoryRoles/{id}/members"},
         {"GET", "/v1.0/directoryRoles(roleTemplateId='{id}')"},
         {"GET", "/v1.0/directoryRoles(roleTemplateId='{id}')/members"},
-        {"PATCH", "/v1.0/me"},               /* B's own profile (a displayName change) */
-        {"POST", "/v1.0/me/changePassword"}, /* B's own password (refused: no fields) */
+        {"PATCH", "/v1.0/me"},                     /* B's own profile (a displayName change) */
+        {"POST", "/v1.0/me/changePassword"},       /* B's own password (refused: no fields) */
+        {"POST", "/v1.0/me/revokeSignInSessions"}, /* B's own sign-ins (B's token stays valid) */
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
         if (strcmp(rows[i][0], method) == 0 && strcmp(rows[i][1], pattern) == 0)

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * User authentication: credentials, smart lockout (threshold, repeated
- * passwords, expiry, growth), account state, the hasher gate, and the
- * sign-in log (every attempt, right code, never the password). The pure
- * lockout arithmetic is tested first, without a store.
+ * passwords, expiry, growth, the observation window), unknown names that
+ * lock exactly like accounts (same answers, same log entry, per tenant,
+ * case and spaces folded), account state, the hasher gate, and the sign-in
+ * log (every attempt, right code, never the password). The pure lockout
+ * arithmetic is tested first, without a store.
  */
 #include "authn_fixture.h"
 
@@ -71,6 +73,41 @@ static void test_lockout_tag_keyed(void **state)
     atrium_masterkey_free(mk);
 }
 
+static void test_lockout_name_key(void **state)
+{
+    (void)state;
+    struct atrium_masterkey *mk = atrium_masterkey_generate();
+    struct atrium_secret_hasher *h = NULL;
+    assert_int_equal(atrium_secret_hasher_new(mk, &h), 0);
+    char a[ATRIUM_LOCKOUT_NAME_KEY_LEN + 1], b[ATRIUM_LOCKOUT_NAME_KEY_LEN + 1];
+    char c[ATRIUM_LOCKOUT_NAME_KEY_LEN + 1];
+    assert_int_equal(atrium_oauth_lockout_name_key(h, "t1", "Nobody@Example.COM", a), 0);
+    assert_int_equal(strlen(a), ATRIUM_LOCKOUT_NAME_KEY_LEN);
+    assert_true(strlen(a) <= ATRIUM_HASH_TEXT_MAX);
+    /* Folded as the UPN look-up folds it: one key for every spelling. */
+    assert_int_equal(atrium_oauth_lockout_name_key(h, "t1", "nobody@example.com", b), 0);
+    assert_string_equal(a, b);
+    /* Per tenant, per name, keyed (not a plain hash), and never the name itself. */
+    assert_int_equal(atrium_oauth_lockout_name_key(h, "t2", "nobody@example.com", c), 0);
+    assert_string_not_equal(a, c);
+    assert_int_equal(atrium_oauth_lockout_name_key(h, "t1", "nobody2@example.com", c), 0);
+    assert_string_not_equal(a, c);
+    char plain[ATRIUM_TOKEN_HASH_LEN + 1];
+    atrium_token_hash("nobody@example.com", strlen("nobody@example.com"), plain);
+    assert_string_not_equal(a, plain);
+    assert_null(strstr(a, "nobody"));
+    struct atrium_masterkey *mk2 = atrium_masterkey_generate();
+    struct atrium_secret_hasher *h2 = NULL;
+    assert_int_equal(atrium_secret_hasher_new(mk2, &h2), 0);
+    assert_int_equal(atrium_oauth_lockout_name_key(h2, "t1", "nobody@example.com", c), 0);
+    assert_string_not_equal(a, c);
+    assert_int_equal(atrium_oauth_lockout_name_key(NULL, "t1", "x", c), ATRIUM_EINTERNAL);
+    atrium_secret_hasher_free(h2);
+    atrium_masterkey_free(mk2);
+    atrium_secret_hasher_free(h);
+    atrium_masterkey_free(mk);
+}
+
 static void make_tag(int i, char out[ATRIUM_LOCKOUT_TAG_LEN + 1])
 {
     snprintf(out, ATRIUM_LOCKOUT_TAG_LEN + 1, "tag%017d", i);
@@ -112,6 +149,39 @@ static void test_lockout_counting(void **state)
     assert_false(atrium_oauth_lockout_is_locked(&l, now + 61));
     assert_string_equal(l.last_bad_hash, "");
     assert_false(atrium_oauth_lockout_clear(&l));
+}
+
+static void test_lockout_window_forgets_idle_counters(void **state)
+{
+    (void)state;
+    struct atrium_oauth_config cfg = ATRIUM_OAUTH_CONFIG_DEFAULT;
+    struct atrium_lockout l = {0};
+    char tag[ATRIUM_LOCKOUT_TAG_LEN + 1];
+    const int64_t w = cfg.lockout_window, now = 1000;
+    assert_int_equal(atrium_oauth_lockout_window(&cfg), 86400);
+    for (int i = 0; i < 9; i++) {
+        make_tag(i, tag);
+        assert_true(atrium_oauth_lockout_count_failure(&l, &cfg, tag, now));
+    }
+    assert_false(atrium_oauth_lockout_is_stale(&l, &cfg, now + w - 1));
+    assert_true(atrium_oauth_lockout_is_stale(&l, &cfg, now + w));
+    /* A whole window later the count starts again (and a repeated tag counts). */
+    make_tag(8, tag);
+    assert_true(atrium_oauth_lockout_count_failure(&l, &cfg, tag, now + w));
+    assert_int_equal(l.failed_count, 1);
+    assert_int_equal(strlen(l.last_bad_hash), ATRIUM_LOCKOUT_TAG_LEN);
+    /* A running lockout is never stale, however old its last failure. */
+    for (int i = 0; i < 9; i++) {
+        make_tag(20 + i, tag);
+        atrium_oauth_lockout_count_failure(&l, &cfg, tag, now + w);
+    }
+    assert_true(atrium_oauth_lockout_is_locked(&l, now + w));
+    l.locked_until = now + 3 * w;
+    assert_false(atrium_oauth_lockout_is_stale(&l, &cfg, now + 2 * w + 5));
+    assert_true(atrium_oauth_lockout_is_stale(&l, &cfg, now + 3 * w));
+    /* Not positive: the default window. */
+    cfg.lockout_window = 0;
+    assert_int_equal(atrium_oauth_lockout_window(&cfg), ATRIUM_LOCKOUT_WINDOW_DEFAULT);
 }
 
 static void test_lockout_recent_list_bounded(void **state)
@@ -407,6 +477,190 @@ static void test_lockout_is_per_user_and_tenant(void **state)
     expect_ok(f, &f->t2, carol.upn, FX_PASSWORD, carol.id);
 }
 
+/* The answer to one attempt: its code, error and HTTP status, and description. */
+struct answer {
+    int rc, aadsts;
+    unsigned status;
+    char error[32], description[256];
+};
+
+static struct answer answer_of(struct fx *f, const struct fx_tenant *t, const char *username,
+                               const char *password)
+{
+    struct atrium_user u;
+    struct atrium_oauth_error e;
+    struct answer a = {0};
+    a.rc = auth(f, t, username, password, &u, &e);
+    atrium_user_release(&u);
+    a.aadsts = e.aadsts;
+    a.status = e.status;
+    snprintf(a.error, sizeof(a.error), "%s", e.error ? e.error : "");
+    snprintf(a.description, sizeof(a.description), "%s", e.description);
+    return a;
+}
+
+static void assert_same_answer(const struct answer *x, const struct answer *y)
+{
+    assert_int_equal(x->rc, y->rc);
+    assert_int_equal(x->aadsts, y->aadsts);
+    assert_int_equal(x->status, y->status);
+    assert_string_equal(x->error, y->error);
+    assert_string_equal(x->description, y->description);
+}
+
+/* The name's counters in the store, as the service keys them. */
+static struct atrium_lockout name_counters(struct fx *f, const struct fx_tenant *t,
+                                           const char *name)
+{
+    char key[ATRIUM_LOCKOUT_NAME_KEY_LEN + 1];
+    struct atrium_lockout l = {0};
+    assert_int_equal(atrium_oauth_lockout_name_key(f->o.secrets, t->id, name, key), 0);
+    assert_int_equal(f->s->oauth->name_lockout_get(f->s, t->id, key, &l), 0);
+    return l;
+}
+
+static void test_unknown_name_locks_like_an_account(void **state)
+{
+    struct fx *f = *state;
+    FX_REQUIRE_OAUTH_STORE(f);
+    AUTO_FREE char *ghost = xasprintf("ghost@%s", f->t1.domain);
+    /* Attempt by attempt, a real account and a made-up name answer alike. */
+    for (int i = 0; i < 10; i++) {
+        AUTO_FREE char *pw = xasprintf("spray-%d", i);
+        struct answer real = answer_of(f, &f->t1, f->alice.upn, pw);
+        struct answer fake = answer_of(f, &f->t1, ghost, pw);
+        assert_int_equal(real.aadsts, 50126);
+        assert_same_answer(&real, &fake);
+    }
+    /* The eleventh: both locked, whatever the password (the right one included). */
+    struct answer real = answer_of(f, &f->t1, f->alice.upn, FX_PASSWORD);
+    struct answer fake = answer_of(f, &f->t1, ghost, FX_PASSWORD);
+    assert_int_equal(real.rc, ATRIUM_EAUTH);
+    assert_int_equal(real.aadsts, 50053);
+    assert_same_answer(&real, &fake);
+    struct atrium_lockout l = name_counters(f, &f->t1, ghost);
+    int64_t until = l.locked_until;
+    assert_int_equal(l.failed_count, 10);
+    assert_int_equal(l.lockout_count, 1);
+    assert_int_equal(until - l.last_failure, 60);
+    assert_string_equal(l.user_id, "");
+    /* The same log entry as for the account, without a user id. */
+    struct atrium_signin_event ev = last_event(f, &f->t1);
+    assert_int_equal(ev.error_code, 50053);
+    assert_string_equal(ev.user_id, "");
+    assert_string_equal(ev.user_principal_name, ghost);
+    assert_string_equal(ev.failure_reason, "The account is locked (smart lockout).");
+    atrium_signin_event_release(&ev);
+    /* Attempts while locked do not extend the lockout. */
+    fake = answer_of(f, &f->t1, ghost, "yet-another");
+    assert_int_equal(fake.aadsts, 50053);
+    assert_int_equal(name_counters(f, &f->t1, ghost).locked_until, until);
+    /* Case and surrounding spaces: the same name, locked too. */
+    AUTO_FREE char *upper = xasprintf("  GHOST@%s\t", f->t1.domain);
+    assert_int_equal(answer_of(f, &f->t1, upper, "x").aadsts, 50053);
+    /* The same name in another tenant, and another name here: not locked. */
+    AUTO_FREE char *ghost2 = xasprintf("ghost2@%s", f->t1.domain);
+    expect_fail(f, &f->t1, ghost2, "x", 50126);
+    expect_fail(f, &f->t2, ghost, "x", 50126);
+    assert_int_equal(name_counters(f, &f->t2, ghost).failed_count, 1);
+    /* After the lockout, one more new wrong password locks again, for twice as long. */
+    atrium_clock_set_offset(61);
+    expect_fail(f, &f->t1, ghost, "after-the-lockout", 50126);
+    expect_fail(f, &f->t1, ghost, FX_PASSWORD, 50053);
+    l = name_counters(f, &f->t1, ghost);
+    assert_int_equal(l.lockout_count, 2);
+    assert_int_equal(l.locked_until - l.last_failure, 120);
+}
+
+static void test_unknown_name_same_password_counts_once(void **state)
+{
+    struct fx *f = *state;
+    FX_REQUIRE_OAUTH_STORE(f);
+    AUTO_FREE char *ghost = xasprintf("casper@%s", f->t1.domain);
+    for (int i = 0; i < 15; i++)
+        expect_fail(f, &f->t1, ghost, "the-same-wrong-one", 50126);
+    struct atrium_lockout l = name_counters(f, &f->t1, ghost);
+    assert_int_equal(l.failed_count, 1);
+    assert_int_equal(l.locked_until, 0);
+    struct atrium_signin_event ev = last_event(f, &f->t1);
+    assert_string_equal(ev.user_id, "");
+    assert_non_null(strstr(ev.failure_reason, "does not exist"));
+    atrium_signin_event_release(&ev);
+    /* Empty and absurd names (never an account) have no counters and never lock. */
+    for (int i = 0; i < 12; i++) {
+        AUTO_FREE char *pw = xasprintf("w-%d", i);
+        expect_fail(f, &f->t1, "   ", pw, 50126);
+    }
+}
+
+static void test_locked_name_skips_the_hash(void **state)
+{
+    struct fx *f = *state;
+    FX_REQUIRE_OAUTH_STORE(f);
+    AUTO_FREE char *ghost = xasprintf("phantom@%s", f->t1.domain);
+    for (int i = 0; i < 10; i++) {
+        AUTO_FREE char *pw = xasprintf("p-%d", i);
+        expect_fail(f, &f->t1, ghost, pw, 50126);
+        expect_fail(f, &f->t1, f->alice.upn, pw, 50126);
+    }
+    /* With the hasher saturated, locked names and accounts still answer 50053: no hash. */
+    assert_int_equal(atrium_pwhash_gate_enter(f->o.hasher), 0);
+    expect_fail(f, &f->t1, ghost, "any", 50053);
+    expect_fail(f, &f->t1, f->alice.upn, "any", 50053);
+    /* An unlocked unknown name still costs a hash: busy, not counted, not logged. */
+    AUTO_FREE char *other = xasprintf("other@%s", f->t1.domain);
+    size_t before = event_count(f, &f->t1);
+    struct atrium_user u;
+    struct atrium_oauth_error e;
+    assert_int_equal(auth(f, &f->t1, other, "any", &u, &e), ATRIUM_EBUSY);
+    atrium_pwhash_gate_leave(f->o.hasher);
+    assert_int_equal(event_count(f, &f->t1), before);
+    assert_int_equal(name_counters(f, &f->t1, other).failed_count, 0);
+}
+
+static void test_idle_counters_are_forgotten_alike(void **state)
+{
+    struct fx *f = *state;
+    FX_REQUIRE_OAUTH_STORE(f);
+    AUTO_FREE char *ghost = xasprintf("wisp@%s", f->t1.domain);
+    for (int i = 0; i < 9; i++) {
+        AUTO_FREE char *pw = xasprintf("first-%d", i);
+        expect_fail(f, &f->t1, ghost, pw, 50126);
+        expect_fail(f, &f->t1, f->alice.upn, pw, 50126);
+    }
+    /* A whole observation window later, nine more do not lock either of them. */
+    atrium_clock_set_offset(f->o.cfg.lockout_window);
+    for (int i = 0; i < 9; i++) {
+        AUTO_FREE char *pw = xasprintf("second-%d", i);
+        struct answer real = answer_of(f, &f->t1, f->alice.upn, pw);
+        struct answer fake = answer_of(f, &f->t1, ghost, pw);
+        assert_int_equal(real.aadsts, 50126);
+        assert_same_answer(&real, &fake);
+    }
+    struct atrium_lockout l = {0};
+    assert_int_equal(f->s->oauth->lockout_get(f->s, f->t1.id, f->alice.id, &l), 0);
+    assert_int_equal(l.failed_count, 9);
+    assert_int_equal(name_counters(f, &f->t1, ghost).failed_count, 9);
+    expect_ok(f, &f->t1, f->alice.upn, FX_PASSWORD, f->alice.id);
+}
+
+static void test_unknown_names_are_purged(void **state)
+{
+    struct fx *f = *state;
+    FX_REQUIRE_OAUTH_STORE(f);
+    AUTO_FREE char *old = xasprintf("old-spray@%s", f->t1.domain);
+    expect_fail(f, &f->t1, old, "w", 50126);
+    assert_int_equal(name_counters(f, &f->t1, old).failed_count, 1);
+    /* A window later, the next unknown name's failure purges the stale row. */
+    atrium_clock_set_offset(f->o.cfg.lockout_window + 1);
+    AUTO_FREE char *fresh = xasprintf("new-spray@%s", f->t1.domain);
+    expect_fail(f, &f->t1, fresh, "w", 50126);
+    struct atrium_lockout l = name_counters(f, &f->t1, old);
+    assert_int_equal(l.failed_count, 0);
+    assert_int_equal(l.last_failure, 0);
+    assert_int_equal(name_counters(f, &f->t1, fresh).failed_count, 1);
+}
+
 static void test_disabled_and_no_password(void **state)
 {
     struct fx *f = *state;
@@ -634,6 +888,8 @@ int main(void)
         cmocka_unit_test(test_lockout_tag_keyed),
         cmocka_unit_test(test_lockout_counting),
         cmocka_unit_test(test_lockout_recent_list_bounded),
+        cmocka_unit_test(test_lockout_name_key),
+        cmocka_unit_test(test_lockout_window_forgets_idle_counters),
         cmocka_unit_test_setup_teardown(test_success, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_wrong_password_and_unknown_user_look_alike, fx_setup,
                                         fx_teardown),
@@ -644,6 +900,14 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_first_lockout_lasts_sixty_seconds, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_lockout_is_per_user_and_tenant, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_name_locks_like_an_account, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_name_same_password_counts_once, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_locked_name_skips_the_hash, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_idle_counters_are_forgotten_alike, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_names_are_purged, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_disabled_and_no_password, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_force_change, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_busy_hasher, fx_setup, fx_teardown),

@@ -2,7 +2,8 @@
 /*
  * Password change from the sign-in page: current password checked with
  * lockout, new one against the policy and the current one, flag cleared,
- * refresh tokens revoked, outcome recorded.
+ * refresh tokens revoked and browser sessions ended (a session started
+ * after the change lives), outcome recorded.
  */
 #include "authn_fixture.h"
 
@@ -73,6 +74,15 @@ static void test_forced_change(void **state)
     fx_new_user(f, &f->t1, "bob", FX_PASSWORD, true, true, &bob);
     char rt[ATRIUM_TOKEN_HASH_LEN + 1];
     give_refresh_token(f, &bob, rt);
+    /* Two browser sessions of bob (say, a stolen cookie) and one of alice. */
+    char *bob1 = NULL, *bob2 = NULL, *alice1 = NULL;
+    int64_t now = atrium_now();
+    assert_int_equal(atrium_oauth_session_start(f->s, &f->o, f->t1.id, bob.id, now, &bob1, NULL),
+                     0);
+    assert_int_equal(atrium_oauth_session_start(f->s, &f->o, f->t1.id, bob.id, now, &bob2, NULL),
+                     0);
+    assert_int_equal(
+        atrium_oauth_session_start(f->s, &f->o, f->t1.id, f->alice.id, now, &alice1, NULL), 0);
     struct atrium_oauth_error e = {0};
     assert_int_equal(auth(f, &bob, FX_PASSWORD, &e), ATRIUM_EAUTH);
     assert_int_equal(e.aadsts, 50055);
@@ -113,6 +123,18 @@ static void test_forced_change(void **state)
                      ATRIUM_ECONFLICT);
     assert_true(t.revoked);
     atrium_refresh_token_release(&t);
+    /* Bob's sessions ended with the change; alice's did not; a new one lives. */
+    assert_int_equal(atrium_oauth_session_find(f->s, f->t1.id, bob1, NULL), ATRIUM_ENOTFOUND);
+    assert_int_equal(atrium_oauth_session_find(f->s, f->t1.id, bob2, NULL), ATRIUM_ENOTFOUND);
+    assert_int_equal(atrium_oauth_session_find(f->s, f->t1.id, alice1, NULL), 0);
+    char *bob3 = NULL;
+    assert_int_equal(
+        atrium_oauth_session_start(f->s, &f->o, f->t1.id, bob.id, atrium_now(), &bob3, NULL), 0);
+    assert_int_equal(atrium_oauth_session_find(f->s, f->t1.id, bob3, NULL), 0);
+    free(bob1);
+    free(bob2);
+    free(bob3);
+    free(alice1);
 }
 
 static void test_voluntary_change_and_null_user(void **state)

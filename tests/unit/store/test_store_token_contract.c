@@ -3,8 +3,10 @@
  * The store_oauth.h contract, part 2: what sign-in persists. Single use of
  * authorization codes, refresh tokens and approved device codes (also under
  * 20 concurrent redeemers, each on its own pooled handle), expiry, family
- * revocation, the device flow's states, sessions, signing keys, lockout
- * counters, the sign-in log, and tenant isolation of all of it.
+ * revocation, the device flow's states, sessions (one by one and all of a
+ * user's), signing keys, lockout counters of users and of unknown names
+ * (with the bounded purge of stale ones), the sign-in log, and tenant
+ * isolation of all of it.
  * Backend-agnostic (oauth_fixture.h).
  */
 #include <setjmp.h>
@@ -469,6 +471,70 @@ static void test_sessions(void **state)
     assert_int_equal(s->oauth->session_insert(s, &ss), ATRIUM_ENOTFOUND);
 }
 
+static struct atrium_session session_template(const char *t, const char *user)
+{
+    struct atrium_session ss = {.auth_time = T0, .created = T0, .expires = T0 + 3600};
+    random_hash(ss.id_hash);
+    copy_id(ss.tenant_id, sizeof(ss.tenant_id), t);
+    copy_id(ss.user_id, sizeof(ss.user_id), user);
+    return ss;
+}
+
+static void test_sessions_of_user(void **state)
+{
+    struct atrium_store *s = *state;
+    char a[ATRIUM_UUID_LEN + 1], b[ATRIUM_UUID_LEN + 1];
+    char u[ATRIUM_UUID_LEN + 1], v[ATRIUM_UUID_LEN + 1], w[ATRIUM_UUID_LEN + 1];
+    struct atrium_session got = {0};
+    size_t n = 99;
+
+    new_tenant(s, a);
+    new_tenant(s, b);
+    new_user(s, a, u);
+    new_user(s, a, v);
+    new_user(s, b, w);
+    struct atrium_session u1 = session_template(a, u), u2 = session_template(a, u);
+    struct atrium_session v1 = session_template(a, v), w1 = session_template(b, w);
+    assert_int_equal(s->oauth->session_insert(s, &u1), 0);
+    assert_int_equal(s->oauth->session_insert(s, &u2), 0);
+    assert_int_equal(s->oauth->session_insert(s, &v1), 0);
+    assert_int_equal(s->oauth->session_insert(s, &w1), 0);
+    /* Through another tenant: nothing deleted. */
+    assert_int_equal(s->oauth->session_delete_user(s, b, u, &n), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(s->oauth->session_get(s, a, u1.id_hash, T0, &got), 0);
+    /* Every session of u, and only those. */
+    assert_int_equal(s->oauth->session_delete_user(s, a, u, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(s->oauth->session_get(s, a, u1.id_hash, T0, &got), ATRIUM_ENOTFOUND);
+    assert_int_equal(s->oauth->session_get(s, a, u2.id_hash, T0, &got), ATRIUM_ENOTFOUND);
+    assert_int_equal(s->oauth->session_get(s, a, v1.id_hash, T0, &got), 0);
+    assert_int_equal(s->oauth->session_get(s, b, w1.id_hash, T0, &got), 0);
+    /* None left: still 0; the count is optional; ids are required. */
+    assert_int_equal(s->oauth->session_delete_user(s, a, u, &n), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(s->oauth->session_delete_user(s, a, v, NULL), 0);
+    assert_int_equal(s->oauth->session_get(s, a, v1.id_hash, T0, &got), ATRIUM_ENOTFOUND);
+    assert_int_equal(s->oauth->session_delete_user(s, a, "", NULL), ATRIUM_EINVAL);
+    assert_int_equal(s->oauth->session_delete_user(s, "", u, NULL), ATRIUM_EINVAL);
+
+    /* atrium_store_end_user_signins: tokens and sessions, inside a transaction. */
+    struct atrium_refresh_token rt = refresh_template(b, w, "family-w");
+    struct atrium_refresh_token r = {0};
+    assert_int_equal(s->oauth->refresh_insert(s, &rt), 0);
+    assert_int_equal(atrium_store_begin(s), 0);
+    assert_int_equal(atrium_store_end_user_signins(s, b, w), 0);
+    assert_int_equal(atrium_store_rollback(s), 0);
+    assert_int_equal(s->oauth->session_get(s, b, w1.id_hash, T0, &got), 0); /* rolled back */
+    assert_int_equal(atrium_store_begin(s), 0);
+    assert_int_equal(atrium_store_end_user_signins(s, b, w), 0);
+    assert_int_equal(atrium_store_commit(s), 0);
+    assert_int_equal(s->oauth->session_get(s, b, w1.id_hash, T0, &got), ATRIUM_ENOTFOUND);
+    assert_int_equal(s->oauth->refresh_use(s, b, rt.token_hash, T0, &r), ATRIUM_ECONFLICT);
+    assert_true(r.revoked);
+    atrium_refresh_token_release(&r);
+}
+
 static struct atrium_signing_key_record key_template(int64_t created)
 {
     struct atrium_signing_key_record k = {.sealed_private = "sealed-blob",
@@ -590,6 +656,146 @@ static void test_lockout(void **state)
     assert_int_equal(got.failed_count, 0);
     copy_id(l.user_id, sizeof(l.user_id), missing);
     assert_int_equal(s->oauth->lockout_put(s, &l), ATRIUM_ENOTFOUND);
+}
+
+/* A random unknown-name key, shaped like the service's (43 base64url characters). */
+static void random_name_key(char out[ATRIUM_HASH_TEXT_MAX + 1])
+{
+    char hex[23];
+    atrium_random_hex(hex, 11);
+    snprintf(out, ATRIUM_HASH_TEXT_MAX + 1, "nk%.41s", hex);
+}
+
+static void test_name_lockouts(void **state)
+{
+    struct atrium_store *s = *state;
+    char a[ATRIUM_UUID_LEN + 1], b[ATRIUM_UUID_LEN + 1], key[ATRIUM_HASH_TEXT_MAX + 1];
+    struct atrium_lockout got;
+
+    new_tenant(s, a);
+    new_tenant(s, b);
+    random_name_key(key);
+    memset(&got, 0x55, sizeof(got));
+    assert_int_equal(s->oauth->name_lockout_get(s, a, key, &got), 0);
+    assert_string_equal(got.tenant_id, a);
+    assert_string_equal(got.user_id, "");
+    assert_int_equal(got.failed_count, 0);
+    assert_string_equal(got.last_bad_hash, "");
+    assert_int_equal(got.last_failure, 0);
+    assert_int_equal(got.locked_until, 0);
+    assert_int_equal(got.lockout_count, 0);
+
+    /* Put and replace; ids inside l are ignored (the key and tenant are the call's). */
+    struct atrium_lockout l = {.failed_count = 3, .last_failure = T0, .lockout_count = 1};
+    copy_id(l.tenant_id, sizeof(l.tenant_id), b);
+    copy_id(l.user_id, sizeof(l.user_id), "ignored");
+    copy_id(l.last_bad_hash, sizeof(l.last_bad_hash), "bad-hash-1");
+    assert_int_equal(s->oauth->name_lockout_put(s, a, key, &l, 0), 0);
+    l.failed_count = 10;
+    l.locked_until = T0 + 60;
+    l.lockout_count = 2;
+    copy_id(l.last_bad_hash, sizeof(l.last_bad_hash), "bad-hash-2");
+    assert_int_equal(s->oauth->name_lockout_put(s, a, key, &l, 0), 0);
+    assert_int_equal(s->oauth->name_lockout_get(s, a, key, &got), 0);
+    assert_string_equal(got.tenant_id, a);
+    assert_string_equal(got.user_id, "");
+    assert_int_equal(got.failed_count, 10);
+    assert_string_equal(got.last_bad_hash, "bad-hash-2");
+    assert_int_equal(got.last_failure, T0);
+    assert_int_equal(got.locked_until, T0 + 60);
+    assert_int_equal(got.lockout_count, 2);
+
+    /* Cross-tenant: the same key in B is a clean slate, and B's write leaves A's alone. */
+    assert_int_equal(s->oauth->name_lockout_get(s, b, key, &got), 0);
+    assert_string_equal(got.tenant_id, b);
+    assert_int_equal(got.failed_count, 0);
+    struct atrium_lockout lb = {.failed_count = 1, .last_failure = T0 + 5};
+    assert_int_equal(s->oauth->name_lockout_put(s, b, key, &lb, 0), 0);
+    assert_int_equal(s->oauth->name_lockout_get(s, a, key, &got), 0);
+    assert_int_equal(got.failed_count, 10);
+    assert_int_equal(s->oauth->name_lockout_get(s, b, key, &got), 0);
+    assert_int_equal(got.failed_count, 1);
+
+    /* Bad input; an unknown tenant has no counters to write. */
+    char missing[ATRIUM_UUID_LEN + 1], huge[ATRIUM_HASH_TEXT_MAX + 2];
+    memset(huge, 'k', sizeof(huge) - 1);
+    huge[sizeof(huge) - 1] = '\0';
+    assert_int_equal(s->oauth->name_lockout_get(s, a, "", &got), ATRIUM_EINVAL);
+    assert_int_equal(s->oauth->name_lockout_get(s, a, huge, &got), ATRIUM_EINVAL);
+    assert_int_equal(s->oauth->name_lockout_put(s, a, huge, &l, 0), ATRIUM_EINVAL);
+    assert_int_equal(s->oauth->name_lockout_put(s, "", key, &l, 0), ATRIUM_EINVAL);
+    atrium_uuid_v4(missing);
+    assert_int_equal(s->oauth->name_lockout_put(s, missing, key, &l, 0), ATRIUM_ENOTFOUND);
+}
+
+#define PURGE_ROWS 250
+
+/* How many of keys still have counters in t. */
+static size_t live_names(struct atrium_store *s, const char *t,
+                         char keys[][ATRIUM_HASH_TEXT_MAX + 1], size_t n)
+{
+    size_t live = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct atrium_lockout got;
+        assert_int_equal(s->oauth->name_lockout_get(s, t, keys[i], &got), 0);
+        live += got.failed_count != 0;
+    }
+    return live;
+}
+
+static void test_name_lockout_purge(void **state)
+{
+    struct atrium_store *s = *state;
+    char a[ATRIUM_UUID_LEN + 1], b[ATRIUM_UUID_LEN + 1];
+    char(*stale)[ATRIUM_HASH_TEXT_MAX + 1] = xcalloc(PURGE_ROWS, sizeof(*stale));
+    char kept[3][ATRIUM_HASH_TEXT_MAX + 1];
+    const int64_t now = T0 + 10 * 86400, before = now - 86400;
+
+    new_tenant(s, a);
+    new_tenant(s, b);
+    /* Stale: lockout over and last failure before the window, in two tenants. */
+    for (size_t i = 0; i < PURGE_ROWS; i++) {
+        struct atrium_lockout l = {
+            .failed_count = 10, .last_failure = before - 100, .locked_until = before - 40};
+        random_name_key(stale[i]);
+        assert_int_equal(s->oauth->name_lockout_put(s, i % 2 ? a : b, stale[i], &l, 0), 0);
+    }
+    /* Kept: a recent failure; an old failure whose lockout still runs; exactly at the edge. */
+    struct atrium_lockout recent = {.failed_count = 1, .last_failure = before + 1};
+    struct atrium_lockout running = {
+        .failed_count = 10, .last_failure = before - 100, .locked_until = now + 60};
+    struct atrium_lockout edge = {.failed_count = 2, .last_failure = before};
+    random_name_key(kept[0]);
+    random_name_key(kept[1]);
+    random_name_key(kept[2]);
+    assert_int_equal(s->oauth->name_lockout_put(s, a, kept[0], &recent, 0), 0);
+    assert_int_equal(s->oauth->name_lockout_put(s, a, kept[1], &running, 0), 0);
+    assert_int_equal(s->oauth->name_lockout_put(s, a, kept[2], &edge, 0), 0);
+
+    /* Each put purges at most ATRIUM_NAME_LOCKOUT_PURGE_MAX stale rows, of any tenant. */
+    size_t left = PURGE_ROWS;
+    for (int round = 0; left > 0 && round < 50; round++) {
+        char key[ATRIUM_HASH_TEXT_MAX + 1];
+        struct atrium_lockout l = {.failed_count = 1, .last_failure = now};
+        random_name_key(key);
+        assert_int_equal(s->oauth->name_lockout_put(s, round % 2 ? a : b, key, &l, before), 0);
+        size_t now_left = live_names(s, a, stale, PURGE_ROWS) + live_names(s, b, stale, PURGE_ROWS);
+        assert_true(now_left <= left);
+        assert_true(left - now_left <= ATRIUM_NAME_LOCKOUT_PURGE_MAX);
+        left = now_left;
+    }
+    assert_int_equal(left, 0);
+    assert_int_equal(live_names(s, a, kept, 3), 3);
+    /* A rolled-back put purges nothing. */
+    struct atrium_lockout old = {.failed_count = 1, .last_failure = before - 5};
+    char key[ATRIUM_HASH_TEXT_MAX + 1];
+    random_name_key(key);
+    assert_int_equal(s->oauth->name_lockout_put(s, a, key, &old, 0), 0);
+    assert_int_equal(atrium_store_begin(s), 0);
+    assert_int_equal(s->oauth->name_lockout_put(s, b, kept[0], &recent, before), 0);
+    assert_int_equal(atrium_store_rollback(s), 0);
+    assert_int_equal(live_names(s, a, &key, 1), 1);
+    xfree(stale);
 }
 
 static void new_signin(struct atrium_store *s, const char *t, int64_t created, int error_code)
@@ -739,6 +945,8 @@ static void test_cross_tenant_signin(void **state)
                      ATRIUM_ENOTFOUND);
     assert_int_equal(s->oauth->session_get(s, b, f.session.id_hash, T0, &ss), ATRIUM_ENOTFOUND);
     assert_int_equal(s->oauth->session_delete(s, b, f.session.id_hash), ATRIUM_ENOTFOUND);
+    assert_int_equal(s->oauth->session_delete_user(s, b, f.user, &count), 0);
+    assert_int_equal(count, 0);
     assert_int_equal(s->oauth->lockout_get(s, b, f.user, &lo), 0);
     assert_int_equal(lo.failed_count, 0);
     copy_id(lo.tenant_id, sizeof(lo.tenant_id), b);
@@ -777,8 +985,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_device_flow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_device_user_codes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sessions_of_user, setup, teardown),
         cmocka_unit_test_setup_teardown(test_signing_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lockout, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_name_lockouts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_name_lockout_purge, setup, teardown),
         cmocka_unit_test_setup_teardown(test_signin_log, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cross_tenant_signin, setup, teardown),
     };
