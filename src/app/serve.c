@@ -2,7 +2,8 @@
 /*
  * `atrium serve`: read options (each with an ATRIUM_* environment variable),
  * prepare the data directory (store, dev TLS), start the HTTPS server, and
- * wait for SIGTERM/SIGINT to shut down gracefully.
+ * wait for SIGTERM/SIGINT to shut down gracefully, meanwhile flushing the
+ * request log and picking up signing-key changes from the store.
  */
 #include "app/serve.h"
 
@@ -53,8 +54,11 @@ static void print_banner(const struct atrium_serve_config *c, const char *url)
     fflush(stdout);
 }
 
-/* Wait for SIGTERM or SIGINT, writing the buffered request log meanwhile. */
-static int wait_for_signal(void)
+/*
+ * Wait for SIGTERM or SIGINT, writing the buffered request log meanwhile and
+ * refreshing the signing keys from the store when due.
+ */
+static int wait_for_signal(struct atrium_serve_keys *keys)
 {
     sigset_t set;
     sigemptyset(&set);
@@ -66,6 +70,7 @@ static int wait_for_signal(void)
         if (sig > 0)
             return sig;
         atrium_log_flush();
+        atrium_serve_keys_tick(keys);
     }
 }
 
@@ -78,7 +83,7 @@ static char *public_url(const struct atrium_serve_config *c, uint16_t port)
 }
 
 static int run_server(struct atrium_serve_config *c, struct atrium_app *app,
-                      struct atrium_errinfo *e)
+                      struct atrium_serve_keys *keys, struct atrium_errinfo *e)
 {
     struct atrium_http_server *srv = NULL;
     int64_t started = atrium_monotonic_ms();
@@ -99,7 +104,7 @@ static int run_server(struct atrium_serve_config *c, struct atrium_app *app,
                                 (json_int_t)(atrium_monotonic_ms() - started + c->startup_ms)));
     print_banner(c, url);
     atrium_log_set_buffered(true);
-    int sig = wait_for_signal();
+    int sig = wait_for_signal(keys);
     atrium_log(ATRIUM_LOG_INFO, "shutting down on signal %d", sig);
     atrium_http_stop(srv);
     atrium_log_buffers_free();
@@ -133,9 +138,12 @@ int atrium_cmd_serve(int argc, char **argv)
         (rc = atrium_pwhasher_new(&c.pwhash, &hasher)) < 0)
         atrium_err(&e, rc, "", "The password hasher could not be set up.");
     struct atrium_oauth oauth = {0};
+    struct atrium_masterkey *mk = NULL;
+    struct atrium_serve_keys keys = {0};
     if (rc == 0)
-        rc = atrium_serve_oauth_init(&oauth, c.settings.data_dir, c.store_uri, hasher, &e);
+        rc = atrium_serve_oauth_init(&oauth, c.settings.data_dir, c.store_uri, hasher, &mk, &e);
     if (rc == 0) {
+        atrium_serve_keys_init(&keys, pool, oauth.keyring, mk, (int64_t)c.key_refresh_seconds);
         struct atrium_app app = {
             .store_pool = pool,
             .directory = {.initial_domain_suffix = c.settings.initial_domain_suffix,
@@ -148,8 +156,9 @@ int atrium_cmd_serve(int argc, char **argv)
             .dns_server = c.dns_server,
         };
         c.startup_ms = atrium_monotonic_ms() - t0;
-        rc = run_server(&c, &app, &e);
+        rc = run_server(&c, &app, &keys, &e);
     }
+    atrium_serve_keys_release(&keys);
     atrium_serve_oauth_release(&oauth);
     atrium_store_pool_free(pool);
     atrium_pwhasher_free(hasher);

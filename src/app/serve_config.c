@@ -28,6 +28,7 @@ int atrium_serve_config_parse(struct atrium_serve_config *c, int argc, char **ar
     c->per_ip_limit = 256;
     c->timeout = 30;
     c->hash_queue = 64;
+    c->key_refresh_seconds = 60;
     c->log_level = "info";
     const struct atrium_opt opts[] = {
         ATRIUM_CLI_DATA_OPTS(c->settings),
@@ -64,6 +65,10 @@ int atrium_serve_config_parse(struct atrium_serve_config *c, int argc, char **ar
          256, "N", "Password hashes computed at once (default: one per core)."},
         {"hash-queue", "ATRIUM_HASH_QUEUE", ATRIUM_OPT_UINT, &c->hash_queue, 0, 100000, "N",
          "Password hashes waiting at most; beyond, 503 (default 64)."},
+        {"key-refresh-seconds", "ATRIUM_KEY_REFRESH_SECONDS", ATRIUM_OPT_UINT,
+         &c->key_refresh_seconds, 1, 86400, "SECONDS",
+         "Re-read the signing keys from the store this often, so a rotation (atrium key "
+         "rotate, another node) is picked up without a restart (default 60)."},
         {"log-level", "ATRIUM_LOG_LEVEL", ATRIUM_OPT_STRING, &c->log_level, 0, 0, "LEVEL",
          "debug, info, warn or error (default info)."},
         {"dns-server", "ATRIUM_DNS_SERVER", ATRIUM_OPT_STRING, &c->dns_server, 0, 0, "HOST:PORT",

@@ -2,8 +2,8 @@
 /*
  * `atrium key rotate|list`: token signing keys. Rotation adds a new active
  * key; the previous one stays published in the JWKS for a grace period so
- * tokens it signed keep validating. A running server picks the new key up on
- * restart.
+ * tokens it signed keep validating. A running server picks the new key up
+ * from the store within its refresh interval (serve --key-refresh-seconds).
  */
 #include "cli/cli.h"
 
@@ -44,7 +44,8 @@ static int key_rotate(int argc, char **argv)
             json_pack("{s:s, s:I}", "kid", kid, "graceDays", (json_int_t)grace_days));
     else
         printf("New signing key %s is active; the previous key stays published for %lu days.\n"
-               "Restart the server to sign with it.\n",
+               "A running server signs with it within its key refresh interval "
+               "(--key-refresh-seconds, default 60).\n",
                kid, grace_days);
     free(kid);
     atrium_masterkey_free(mk);

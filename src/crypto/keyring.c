@@ -192,6 +192,34 @@ size_t atrium_keyring_prune(struct atrium_keyring *kr, int64_t now)
     return removed;
 }
 
+int atrium_keyring_activate(struct atrium_keyring *kr, const char *kid)
+{
+    wrlock(kr);
+    ssize_t i = find_index(kr, kid);
+    if (i >= 0 && kr->keys[i] != kr->active) {
+        kr->active = kr->keys[i];
+        kr->active->not_after = 0;
+        kr->generation++;
+    }
+    atrium_keyring_unlock(kr);
+    return i >= 0 ? 0 : ATRIUM_ENOTFOUND;
+}
+
+void atrium_keyring_list(struct atrium_keyring *kr, struct atrium_keyring_entry **ret,
+                         size_t *ret_count)
+{
+    atrium_keyring_rdlock(kr);
+    struct atrium_keyring_entry *v = kr->n ? xcalloc(kr->n, sizeof(*v)) : NULL;
+    for (size_t i = 0; i < kr->n; i++) {
+        memcpy(v[i].kid, kr->keys[i]->kid, sizeof(v[i].kid));
+        v[i].not_after = kr->keys[i]->not_after;
+        v[i].active = kr->keys[i] == kr->active;
+    }
+    *ret_count = kr->n;
+    atrium_keyring_unlock(kr);
+    *ret = v;
+}
+
 int atrium_keyring_active_kid(struct atrium_keyring *kr, char **ret)
 {
     atrium_keyring_rdlock(kr);

@@ -102,6 +102,29 @@ int atrium_keyring_remove(struct atrium_keyring *kr, const char *kid);
 /* Remove every non-active key whose not_after <= now; returns how many. */
 size_t atrium_keyring_prune(struct atrium_keyring *kr, int64_t now);
 
+/*
+ * Make the held key kid the active one: new tokens are signed with it from
+ * now on and it is published without end (not_after 0). The previous active
+ * key keeps its not_after (set it with atrium_keyring_retire). 0 and no
+ * change when kid is already active; ATRIUM_ENOTFOUND unknown kid.
+ */
+int atrium_keyring_activate(struct atrium_keyring *kr, const char *kid);
+
+/* One key held by a keyring, as atrium_keyring_list reports it. */
+struct atrium_keyring_entry {
+    char kid[ATRIUM_KID_LEN + 1];
+    int64_t not_after; /* 0: no end */
+    bool active;
+};
+
+/*
+ * A consistent snapshot (taken under the read lock) of the keys held,
+ * published or not yet pruned: *ret is a heap array of *ret_count entries
+ * (NULL when empty), caller frees.
+ */
+void atrium_keyring_list(struct atrium_keyring *kr, struct atrium_keyring_entry **ret,
+                         size_t *ret_count);
+
 /* Copy of the active key's kid (caller owns), or ATRIUM_ENOTFOUND. */
 int atrium_keyring_active_kid(struct atrium_keyring *kr, char **ret);
 
@@ -109,7 +132,7 @@ int atrium_keyring_active_kid(struct atrium_keyring *kr, char **ret);
 size_t atrium_keyring_count(struct atrium_keyring *kr);
 
 /*
- * Bumped on every change (add, rotate, retire, remove, prune). A cached JWKS
+ * Bumped on every change (add, rotate, activate, retire, remove, prune). A cached JWKS
  * is stale once the generation moves or a published key's not_after passes,
  * so cache it keyed on the generation and with a short lifetime.
  */

@@ -2,7 +2,8 @@
 /*
  * Token signing keys: load the published keys from the store into a keyring
  * (private keys sealed with the master key), create the first key on first
- * start, and rotate. The kid is the key's JWK thumbprint, so it is stable
+ * start, rotate, and bring a running server's keyring in line with the store
+ * (a rotation by the CLI or another node). The kid is the key's JWK thumbprint, so it is stable
  * across restarts.
  */
 #include "oauth/oauth.h"
@@ -93,7 +94,9 @@ static int keyring_fill(struct atrium_keyring *kr, const struct atrium_masterkey
         int rc = atrium_signing_key_import(mk, r->kid, r->sealed_private, r->created,
                                            r->active ? 0 : r->not_after, &key);
         if (rc < 0)
-            return atrium_err(e, rc, "", "Cannot open signing key %s (wrong master key?).", r->kid);
+            return atrium_err(e, rc, "",
+                              "Cannot open signing key %s (wrong master key or damaged blob?).",
+                              r->kid);
         bool make_active = r->active && !have_active;
         rc = atrium_keyring_add(kr, key, make_active);
         if (rc < 0)
@@ -147,6 +150,150 @@ int atrium_oauth_keys_load(struct atrium_store *s, const struct atrium_masterkey
     }
     *ret = kr;
     return 0;
+}
+
+/* The first active key of the list (the one keyring_fill makes active), or NULL. */
+static const struct atrium_signing_key_record *list_active(const struct atrium_signing_key_list *l)
+{
+    for (size_t i = 0; i < l->count; i++)
+        if (l->items[i].active)
+            return &l->items[i];
+    return NULL;
+}
+
+/* The end of publication a listed key has in a keyring (the active key: none). */
+static int64_t listed_end(const struct atrium_signing_key_record *r,
+                          const struct atrium_signing_key_record *active)
+{
+    return r == active ? 0 : r->not_after;
+}
+
+static const struct atrium_keyring_entry *held_find(const struct atrium_keyring_entry *held,
+                                                    size_t n, const char *kid)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(held[i].kid, kid) == 0)
+            return &held[i];
+    return NULL;
+}
+
+static bool list_has_kid(const struct atrium_signing_key_list *l, const char *kid)
+{
+    for (size_t i = 0; i < l->count; i++)
+        if (strcmp(l->items[i].kid, kid) == 0)
+            return true;
+    return false;
+}
+
+/* True when the keyring holds exactly the listed keys, the same one active, with the same ends. */
+static bool keyring_matches(const struct atrium_signing_key_list *l,
+                            const struct atrium_signing_key_record *active,
+                            const struct atrium_keyring_entry *held, size_t n)
+{
+    if (n != l->count)
+        return false;
+    for (size_t i = 0; i < l->count; i++) {
+        const struct atrium_signing_key_record *r = &l->items[i];
+        const struct atrium_keyring_entry *h = held_find(held, n, r->kid);
+        if (!h || h->active != (r == active) || h->not_after != listed_end(r, active))
+            return false;
+    }
+    return true;
+}
+
+/*
+ * Open every listed key the keyring does not hold yet into fresh[i] (same
+ * index as the list). All or nothing: on failure every opened key is freed.
+ */
+static int import_new(const struct atrium_masterkey *mk, const struct atrium_signing_key_list *l,
+                      const struct atrium_signing_key_record *active,
+                      const struct atrium_keyring_entry *held, size_t n,
+                      struct atrium_signing_key **fresh, struct atrium_errinfo *e)
+{
+    for (size_t i = 0; i < l->count; i++) {
+        const struct atrium_signing_key_record *r = &l->items[i];
+        if (held_find(held, n, r->kid))
+            continue;
+        int rc = atrium_signing_key_import(mk, r->kid, r->sealed_private, r->created,
+                                           listed_end(r, active), &fresh[i]);
+        if (rc < 0) {
+            for (size_t j = 0; j < i; j++)
+                fresh[j] = atrium_signing_key_free(fresh[j]);
+            return atrium_err(e, rc, "",
+                              "Cannot open signing key %s (wrong master key or damaged blob?).",
+                              r->kid);
+        }
+    }
+    return 0;
+}
+
+/*
+ * Bring kr in line with the list, the new keys already opened (fresh,
+ * consumed): add them, switch the active key, apply the listed ends, drop
+ * what is no longer listed. Each step leaves a usable keyring for signers.
+ */
+static void keyring_apply(struct atrium_keyring *kr, const struct atrium_signing_key_list *l,
+                          const struct atrium_signing_key_record *active,
+                          const struct atrium_keyring_entry *held, size_t n,
+                          struct atrium_signing_key **fresh, int64_t now,
+                          struct atrium_oauth_keys_change *c)
+{
+    for (size_t i = 0; i < l->count; i++) {
+        if (!fresh[i])
+            continue;
+        /* The only writer is the caller; ECONFLICT would mean a concurrent refresh. */
+        if (atrium_keyring_add(kr, fresh[i], &l->items[i] == active) == 0)
+            c->imported++;
+        fresh[i] = NULL;
+    }
+    const struct atrium_keyring_entry *was = held_find(held, n, active->kid);
+    if (!was || !was->active) {
+        atrium_keyring_activate(kr, active->kid);
+        c->active_changed = true;
+    }
+    for (size_t i = 0; i < l->count; i++) {
+        const struct atrium_signing_key_record *r = &l->items[i];
+        const struct atrium_keyring_entry *h = held_find(held, n, r->kid);
+        if (r != active && h && (h->active || h->not_after != r->not_after) &&
+            atrium_keyring_retire(kr, r->kid, r->not_after) == 0)
+            c->retired++;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!list_has_kid(l, held[i].kid) && atrium_keyring_remove(kr, held[i].kid) == 0)
+            c->removed++;
+    c->removed += atrium_keyring_prune(kr, now);
+}
+
+int atrium_oauth_keys_refresh(struct atrium_store *s, const struct atrium_masterkey *mk,
+                              struct atrium_keyring *kr, struct atrium_oauth_keys_change *ret,
+                              struct atrium_errinfo *e)
+{
+    struct atrium_oauth_keys_change c = {0};
+    struct atrium_signing_key_list l = {0};
+    int64_t now = atrium_now();
+    int rc = need_store(s, e);
+    if (rc < 0)
+        return rc;
+    if ((rc = s->oauth->signing_key_list(s, now, &l)) < 0)
+        return atrium_err(e, rc, "", "Cannot list the signing keys.");
+    const struct atrium_signing_key_record *active = list_active(&l);
+    struct atrium_keyring_entry *held = NULL;
+    size_t n = 0;
+    atrium_keyring_list(kr, &held, &n);
+    if (!active) {
+        rc = atrium_err(e, ATRIUM_EINTERNAL, "", "The store lists no active signing key.");
+    } else if (!keyring_matches(&l, active, held, n)) {
+        struct atrium_signing_key **fresh = xcalloc(l.count, sizeof(*fresh));
+        rc = import_new(mk, &l, active, held, n, fresh, e);
+        if (rc == 0)
+            keyring_apply(kr, &l, active, held, n, fresh, now, &c);
+        xfree(fresh);
+    }
+    xfree(held);
+    atrium_signing_key_list_release(&l);
+    if (rc == 0 && ret)
+        *ret = c;
+    return rc;
 }
 
 int atrium_oauth_keys_rotate(struct atrium_store *s, const struct atrium_masterkey *mk,

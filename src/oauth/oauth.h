@@ -94,6 +94,30 @@ int atrium_oauth_keys_load(struct atrium_store *s, const struct atrium_masterkey
 int atrium_oauth_keys_rotate(struct atrium_store *s, const struct atrium_masterkey *mk,
                              int64_t grace_period, char **ret_kid, struct atrium_errinfo *e);
 
+/* What atrium_oauth_keys_refresh changed; all zero when the keyring already matched. */
+struct atrium_oauth_keys_change {
+    size_t imported;     /* keys opened with the master key and added */
+    size_t retired;      /* ends of publication (not_after) applied */
+    size_t removed;      /* keys dropped: no longer listed by the store, or expired */
+    bool active_changed; /* another key signs from now on */
+};
+
+/*
+ * Bring a loaded keyring in line with the store (a rotation by `atrium key
+ * rotate` or another server node): one signing_key_list; when the listed
+ * kids, active key and not_after all match the keyring nothing else happens
+ * (no master-key decryption, the generation does not move). Otherwise only
+ * keys the keyring does not hold are opened, the store's active key becomes
+ * the active one, not_after changes are applied and keys no longer listed
+ * (or expired) are dropped. A failure (store error, a blob that does not
+ * open, no active key listed) leaves the keyring as it was. Not to be run
+ * concurrently with itself on one keyring; signers may run meanwhile.
+ * *ret (may be NULL) is filled on success.
+ */
+int atrium_oauth_keys_refresh(struct atrium_store *s, const struct atrium_masterkey *mk,
+                              struct atrium_keyring *kr, struct atrium_oauth_keys_change *ret,
+                              struct atrium_errinfo *e);
+
 /* --- Tenants and metadata (oauth/discovery.c) ------------------------------ */
 
 /*

@@ -352,6 +352,61 @@ static void test_keyring_retired_key_unpublished(void **state)
     atrium_keyring_free(kr);
 }
 
+static void test_keyring_list_and_activate(void **state)
+{
+    struct fixture *f = *state;
+    struct atrium_keyring *kr = atrium_keyring_new();
+    struct atrium_signing_key *k2 = NULL;
+    struct atrium_keyring_entry *v = NULL;
+    size_t n = 99;
+    AUTO_FREE char *active = NULL;
+    const char *old_kid = atrium_signing_key_kid(f->key);
+
+    atrium_keyring_list(kr, &v, &n);
+    assert_null(v);
+    assert_int_equal(n, 0);
+    assert_int_equal(atrium_keyring_activate(kr, old_kid), ATRIUM_ENOTFOUND);
+
+    assert_int_equal(atrium_keyring_add(kr, copy_key(f), true), 0);
+    assert_int_equal(atrium_signing_key_generate(&k2), 0);
+    AUTO_FREE char *new_kid = xstrdup(atrium_signing_key_kid(k2));
+    assert_int_equal(atrium_keyring_add(kr, k2, false), 0);
+    assert_int_equal(atrium_keyring_retire(kr, new_kid, atrium_now() + 60), 0);
+
+    /* A snapshot in the keyring's order, with the ends and the active flag. */
+    atrium_keyring_list(kr, &v, &n);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0].kid, old_kid);
+    assert_true(v[0].active);
+    assert_int_equal(v[0].not_after, 0);
+    assert_string_equal(v[1].kid, new_kid);
+    assert_false(v[1].active);
+    assert_true(v[1].not_after > 0);
+    xfree(v);
+
+    /* Activating the active key changes nothing (not even the generation). */
+    uint64_t gen = atrium_keyring_generation(kr);
+    assert_int_equal(atrium_keyring_activate(kr, old_kid), 0);
+    assert_int_equal(atrium_keyring_generation(kr), gen);
+
+    /* Activating a held key: it signs and is published without end; the old one keeps its end. */
+    assert_int_equal(atrium_keyring_activate(kr, new_kid), 0);
+    assert_true(atrium_keyring_generation(kr) > gen);
+    assert_int_equal(atrium_keyring_active_kid(kr, &active), 0);
+    assert_string_equal(active, new_kid);
+    atrium_keyring_list(kr, &v, &n);
+    assert_int_equal(n, 2);
+    assert_false(v[0].active);
+    assert_int_equal(v[0].not_after, 0);
+    assert_true(v[1].active);
+    assert_int_equal(v[1].not_after, 0);
+    xfree(v);
+    assert_int_equal(atrium_keyring_prune(kr, atrium_now() + 3600), 0);
+    assert_int_equal(atrium_keyring_remove(kr, old_kid), 0);
+    assert_int_equal(atrium_keyring_count(kr), 1);
+    atrium_keyring_free(kr);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -364,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_keys_are_distinct),
         cmocka_unit_test(test_keyring_rotation),
         cmocka_unit_test(test_keyring_retired_key_unpublished),
+        cmocka_unit_test(test_keyring_list_and_activate),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
