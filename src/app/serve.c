@@ -3,7 +3,8 @@
  * `atrium serve`: read options (each with an ATRIUM_* environment variable),
  * prepare the data directory (store, dev TLS), start the HTTPS server, and
  * wait for SIGTERM/SIGINT to shut down gracefully, meanwhile flushing the
- * request log and picking up signing-key changes from the store.
+ * request log, picking up signing-key changes from the store and purging
+ * expired sign-in records.
  */
 #include "app/serve.h"
 
@@ -14,6 +15,7 @@
 
 #include "app/serve_config.h"
 #include "app/serve_oauth.h"
+#include "app/serve_purge.h"
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "core/err.h"
@@ -54,11 +56,18 @@ static void print_banner(const struct atrium_serve_config *c, const char *url)
     fflush(stdout);
 }
 
+/* The main thread's periodic work while it waits for a signal. */
+struct timers {
+    struct atrium_serve_keys *keys;
+    struct atrium_serve_purge *purge;
+};
+
 /*
- * Wait for SIGTERM or SIGINT, writing the buffered request log meanwhile and
- * refreshing the signing keys from the store when due.
+ * Wait for SIGTERM or SIGINT, writing the buffered request log meanwhile,
+ * refreshing the signing keys from the store and purging expired sign-in
+ * records when due.
  */
-static int wait_for_signal(struct atrium_serve_keys *keys)
+static int wait_for_signal(const struct timers *t)
 {
     sigset_t set;
     sigemptyset(&set);
@@ -70,7 +79,8 @@ static int wait_for_signal(struct atrium_serve_keys *keys)
         if (sig > 0)
             return sig;
         atrium_log_flush();
-        atrium_serve_keys_tick(keys);
+        atrium_serve_keys_tick(t->keys);
+        atrium_serve_purge_tick(t->purge);
     }
 }
 
@@ -83,7 +93,7 @@ static char *public_url(const struct atrium_serve_config *c, uint16_t port)
 }
 
 static int run_server(struct atrium_serve_config *c, struct atrium_app *app,
-                      struct atrium_serve_keys *keys, struct atrium_errinfo *e)
+                      const struct timers *timers, struct atrium_errinfo *e)
 {
     struct atrium_http_server *srv = NULL;
     int64_t started = atrium_monotonic_ms();
@@ -104,7 +114,7 @@ static int run_server(struct atrium_serve_config *c, struct atrium_app *app,
                                 (json_int_t)(atrium_monotonic_ms() - started + c->startup_ms)));
     print_banner(c, url);
     atrium_log_set_buffered(true);
-    int sig = wait_for_signal(keys);
+    int sig = wait_for_signal(timers);
     atrium_log(ATRIUM_LOG_INFO, "shutting down on signal %d", sig);
     atrium_http_stop(srv);
     atrium_log_buffers_free();
@@ -140,10 +150,13 @@ int atrium_cmd_serve(int argc, char **argv)
     struct atrium_oauth oauth = {0};
     struct atrium_masterkey *mk = NULL;
     struct atrium_serve_keys keys = {0};
+    struct atrium_serve_purge purge = {0};
     if (rc == 0)
         rc = atrium_serve_oauth_init(&oauth, c.settings.data_dir, c.store_uri, hasher, &mk, &e);
     if (rc == 0) {
         atrium_serve_keys_init(&keys, pool, oauth.keyring, mk, (int64_t)c.key_refresh_seconds);
+        atrium_serve_purge_init(&purge, pool, &oauth.cfg, (int64_t)c.purge_interval_seconds);
+        const struct timers timers = {.keys = &keys, .purge = &purge};
         struct atrium_app app = {
             .store_pool = pool,
             .directory = {.initial_domain_suffix = c.settings.initial_domain_suffix,
@@ -156,7 +169,7 @@ int atrium_cmd_serve(int argc, char **argv)
             .dns_server = c.dns_server,
         };
         c.startup_ms = atrium_monotonic_ms() - t0;
-        rc = run_server(&c, &app, &keys, &e);
+        rc = run_server(&c, &app, &timers, &e);
     }
     atrium_serve_keys_release(&keys);
     atrium_serve_oauth_release(&oauth);

@@ -29,6 +29,7 @@ int atrium_serve_config_parse(struct atrium_serve_config *c, int argc, char **ar
     c->timeout = 30;
     c->hash_queue = 64;
     c->key_refresh_seconds = 60;
+    c->purge_interval_seconds = 300;
     c->log_level = "info";
     const struct atrium_opt opts[] = {
         ATRIUM_CLI_DATA_OPTS(c->settings),
@@ -69,6 +70,10 @@ int atrium_serve_config_parse(struct atrium_serve_config *c, int argc, char **ar
          &c->key_refresh_seconds, 1, 86400, "SECONDS",
          "Re-read the signing keys from the store this often, so a rotation (atrium key "
          "rotate, another node) is picked up without a restart (default 60)."},
+        {"purge-interval-seconds", "ATRIUM_PURGE_INTERVAL_SECONDS", ATRIUM_OPT_UINT,
+         &c->purge_interval_seconds, 1, 86400, "SECONDS",
+         "Delete expired codes, refresh tokens and sessions, and sign-in log entries older than "
+         "30 days, this often, in small batches (default 300)."},
         {"log-level", "ATRIUM_LOG_LEVEL", ATRIUM_OPT_STRING, &c->log_level, 0, 0, "LEVEL",
          "debug, info, warn or error (default info)."},
         {"dns-server", "ATRIUM_DNS_SERVER", ATRIUM_OPT_STRING, &c->dns_server, 0, 0, "HOST:PORT",

@@ -22,8 +22,9 @@ struct atrium_serve_config {
     bool dev_tls, insecure_http, no_self_signup, help;
     unsigned long threads, signup_rate, body_limit, connection_limit, per_ip_limit, timeout;
     unsigned long hash_concurrency, hash_queue;
-    unsigned long realm_rate;          /* realm discovery look-ups per client IP per minute */
-    unsigned long key_refresh_seconds; /* signing keys re-read from the store this often */
+    unsigned long realm_rate;             /* realm discovery look-ups per client IP per minute */
+    unsigned long key_refresh_seconds;    /* signing keys re-read from the store this often */
+    unsigned long purge_interval_seconds; /* expired sign-in records purged this often */
     const char *log_level;
     const char *dns_server; /* domain verification; NULL: /etc/resolv.conf */
     /* Derived by atrium_serve_config_prepare (heap, owned): */

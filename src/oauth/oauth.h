@@ -47,6 +47,7 @@ struct atrium_oauth_config {
     int lockout_threshold;          /* 10 failed sign-ins */
     int64_t lockout_duration;       /* 60 s, doubled on each further lockout (cap 1 day) */
     int64_t lockout_window;         /* 1 day: counters idle this long (and unlocked) reset */
+    int64_t signin_retention;       /* sign-in log kept 30 days (Entra premium); 0: forever */
 };
 
 #define ATRIUM_OAUTH_CONFIG_DEFAULT                                                                \
@@ -55,7 +56,7 @@ struct atrium_oauth_config {
         .device_code_lifetime = 900, .device_poll_interval = 5,                                    \
         .refresh_token_lifetime = 90 * 86400, .session_lifetime = 86400,                           \
         .key_grace_period = 14 * 86400, .lockout_threshold = 10, .lockout_duration = 60,           \
-        .lockout_window = 86400                                                                    \
+        .lockout_window = 86400, .signin_retention = 30 * 86400                                    \
     }
 
 /* Shared, read-mostly state of the services (one per process). */

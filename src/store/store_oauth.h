@@ -21,8 +21,19 @@
 #include "model/audit.h"
 #include "model/oauth_records.h"
 
-#define ATRIUM_STORE_OAUTH_OPS_VERSION 1
+#define ATRIUM_STORE_OAUTH_OPS_VERSION 2
 #define ATRIUM_NAME_LOCKOUT_PURGE_MAX 100 /* stale unknown-name counters deleted per put */
+#define ATRIUM_PURGE_BATCH_MAX 10000      /* rows one purge call may delete at most */
+
+/* The sign-in records the periodic purge deletes (purge below). */
+enum atrium_purge_kind {
+    ATRIUM_PURGE_CODES,          /* authorization codes, by expires */
+    ATRIUM_PURGE_DEVICE_CODES,   /* device codes, by expires */
+    ATRIUM_PURGE_REFRESH_TOKENS, /* refresh tokens (live, used or revoked), by expires */
+    ATRIUM_PURGE_SESSIONS,       /* browser sessions, by expires */
+    ATRIUM_PURGE_SIGNIN_EVENTS,  /* the sign-in log, by created */
+    ATRIUM_PURGE__COUNT,
+};
 
 struct atrium_store;
 
@@ -247,4 +258,22 @@ struct atrium_store_oauth_ops {
     int (*signin_query)(struct atrium_store *s, const char *tenant_id,
                         const struct atrium_signin_filter *f, const struct atrium_log_cursor *after,
                         size_t limit, struct atrium_signin_event_list *ret);
+
+    /*
+     * Maintenance across tenants (not tenant-scoped, like the stale-name
+     * purge of name_lockout_put): delete at most limit rows of kind whose
+     * time (expires; created for the sign-in log) is strictly before
+     * `before`, of any tenant, through an index on that time; *ret_count
+     * gets how many. One statement in its own transaction unless the caller
+     * holds one, so the write lock is held for one batch only. limit 0 or
+     * above ATRIUM_PURGE_BATCH_MAX, or an unknown kind: EINVAL. The caller
+     * (oauth/maintenance.c) picks `before`: codes, refresh tokens and
+     * sessions already answer like unknown ones once expired (code_redeem,
+     * refresh_use, session_get: ENOTFOUND), so deleting them changes no
+     * answer; device_poll still returns an expired code (the client hears
+     * expired_token) until it is deleted, so the caller keeps expired rows
+     * for a margin of some minutes.
+     */
+    int (*purge)(struct atrium_store *s, enum atrium_purge_kind kind, int64_t before, size_t limit,
+                 size_t *ret_count);
 };

@@ -140,6 +140,12 @@ enum atrium_sqlite_stmt {
     ATRIUM_SQ_NAME_LOCKOUT_GET,
     ATRIUM_SQ_NAME_LOCKOUT_PUT,
     ATRIUM_SQ_NAME_LOCKOUT_PURGE,
+    /* store_sqlite_purge.c: one per enum atrium_purge_kind, in its order */
+    ATRIUM_SQ_PURGE_CODES,
+    ATRIUM_SQ_PURGE_DEVICE_CODES,
+    ATRIUM_SQ_PURGE_REFRESH_TOKENS,
+    ATRIUM_SQ_PURGE_SESSIONS,
+    ATRIUM_SQ_PURGE_SIGNIN_EVENTS,
     /* store_sqlite_audit.c */
     ATRIUM_SQ_AUDIT_INSERT,
     ATRIUM_SQ_AUDIT_GET,
@@ -323,6 +329,12 @@ int atrium_sqlite_directory_role_activate(struct atrium_store *s, const char *te
                                           const char *role_template_id, int64_t created);
 int atrium_sqlite_directory_role_active(struct atrium_store *s, const char *tenant_id,
                                         char ***ret_ids, size_t *ret_count);
+
+/* store_sqlite_purge.c */
+int atrium_sqlite_purge(struct atrium_store *s, enum atrium_purge_kind kind, int64_t before,
+                        size_t limit, size_t *ret_count);
+/* For tests: the EXPLAIN QUERY PLAN details of kind's purge, one per line. Caller owns *ret. */
+int atrium_sqlite_purge_plan(struct atrium_store *s, enum atrium_purge_kind kind, char **ret);
 
 /* store_sqlite_migrate.c */
 int atrium_sqlite_migrate(struct atrium_store *s, int *ret_version);

@@ -169,4 +169,5 @@ const struct atrium_store_oauth_ops atrium_sqlite_oauth_ops = {
     .signin_insert = atrium_sqlite_signin_insert,
     .signin_list = atrium_sqlite_signin_list,
     .signin_query = atrium_sqlite_signin_query,
+    .purge = atrium_sqlite_purge,
 };
