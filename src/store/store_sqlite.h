@@ -354,7 +354,8 @@ int atrium_sqlite_atomic_end(struct atrium_store_sqlite *s, bool nested, int r);
 
 /* Reads the current row of st into the struct at ret. */
 typedef void (*atrium_sqlite_reader)(sqlite3_stmt *st, void *ret);
-/* Step a bound single-row query into *ret and reset it; ENOTFOUND when there is no row. */
+/* Step a bound single-row query into *ret and reset it; ENOTFOUND when there is no row.
+ * read may be NULL: an existence check. */
 int atrium_sqlite_get_row(sqlite3_stmt *st, atrium_sqlite_reader read, void *ret);
 /*
  * Step a bound query into a growing array of size-byte items and reset it.

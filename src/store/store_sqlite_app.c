@@ -167,6 +167,11 @@ int atrium_sqlite_app_update(struct atrium_store *base, const char *tenant_id,
     return r;
 }
 
+static void read_app_id(sqlite3_stmt *st, void *ret)
+{
+    atrium_sqlite_col_copy(st, 0, ret, ATRIUM_UUID_LEN + 1);
+}
+
 /* The appId of application object_id of the tenant; ENOTFOUND when there is none. */
 static int app_app_id(struct atrium_store_sqlite *s, const char *tenant_id, const char *object_id,
                       char app_id[ATRIUM_UUID_LEN + 1])
@@ -178,13 +183,7 @@ static int app_app_id(struct atrium_store_sqlite *s, const char *tenant_id, cons
         return r;
     atrium_sqlite_bind_text(st, 1, tenant_id);
     atrium_sqlite_bind_text(st, 2, object_id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        atrium_sqlite_col_copy(st, 0, app_id, ATRIUM_UUID_LEN + 1);
-    atrium_sqlite_reset(st);
-    if (rc == SQLITE_DONE)
-        return ATRIUM_ENOTFOUND;
-    return rc == SQLITE_ROW ? 0 : atrium_sqlite_error(rc);
+    return atrium_sqlite_get_row(st, read_app_id, app_id);
 }
 
 /* The statements of app_delete, inside its atomic unit. */

@@ -316,11 +316,7 @@ static int group_exists(struct atrium_store_sqlite *s, const char *tenant_id, co
         return r;
     atrium_sqlite_bind_text(st, 1, tenant_id);
     atrium_sqlite_bind_text(st, 2, group_id);
-    int rc = sqlite3_step(st);
-    atrium_sqlite_reset(st);
-    if (rc == SQLITE_DONE)
-        return ATRIUM_ENOTFOUND;
-    return rc == SQLITE_ROW ? 0 : atrium_sqlite_error(rc);
+    return atrium_sqlite_get_row(st, NULL, NULL);
 }
 
 /* One page of (id, kind) rows of a member or owner query bound as ?1 tenant, ?2 group. */

@@ -61,7 +61,7 @@ int atrium_sqlite_atomic_end(struct atrium_store_sqlite *s, bool nested, int r)
 int atrium_sqlite_get_row(sqlite3_stmt *st, atrium_sqlite_reader read, void *ret)
 {
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    if (rc == SQLITE_ROW && read)
         read(st, ret);
     atrium_sqlite_reset(st);
     if (rc == SQLITE_DONE)

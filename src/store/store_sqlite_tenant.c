@@ -16,8 +16,9 @@
 #define DOMAIN_COLUMNS                                                                             \
     "tenant_id, name, is_initial, is_default, is_verified, verification_code, created"
 
-static void read_tenant(sqlite3_stmt *st, struct atrium_tenant *t)
+static void read_tenant(sqlite3_stmt *st, void *ret)
 {
+    struct atrium_tenant *t = ret;
     memset(t, 0, sizeof(*t));
     atrium_sqlite_col_copy(st, 0, t->id, sizeof(t->id));
     t->display_name = atrium_sqlite_col_dup(st, 1);
@@ -27,8 +28,9 @@ static void read_tenant(sqlite3_stmt *st, struct atrium_tenant *t)
     t->created = sqlite3_column_int64(st, 5);
 }
 
-static void read_domain(sqlite3_stmt *st, struct atrium_domain *d)
+static void read_domain(sqlite3_stmt *st, void *ret)
 {
+    struct atrium_domain *d = ret;
     memset(d, 0, sizeof(*d));
     atrium_sqlite_col_copy(st, 0, d->tenant_id, sizeof(d->tenant_id));
     d->name = atrium_sqlite_col_dup(st, 1);
@@ -79,13 +81,7 @@ int atrium_sqlite_tenant_get(struct atrium_store *base, const char *tenant_id,
     if (r < 0)
         return r;
     atrium_sqlite_bind_text(st, 1, tenant_id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        read_tenant(st, ret);
-    atrium_sqlite_reset(st);
-    if (rc == SQLITE_DONE)
-        return ATRIUM_ENOTFOUND;
-    return rc == SQLITE_ROW ? 0 : atrium_sqlite_error(rc);
+    return atrium_sqlite_get_row(st, read_tenant, ret);
 }
 
 int atrium_sqlite_tenant_list(struct atrium_store *base, const char *after_id, size_t limit,
@@ -204,13 +200,7 @@ int atrium_sqlite_domain_find_verified(struct atrium_store *base, const char *na
         return r;
     lower = atrium_str_lower(xstrdup(name));
     atrium_sqlite_bind_text(st, 1, lower);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        read_domain(st, ret);
-    atrium_sqlite_reset(st);
-    if (rc == SQLITE_DONE)
-        return ATRIUM_ENOTFOUND;
-    return rc == SQLITE_ROW ? 0 : atrium_sqlite_error(rc);
+    return atrium_sqlite_get_row(st, read_domain, ret);
 }
 
 /* Bind (tenant_id, lowercased name) to ?1 and ?2; *ret_lower must outlive the step. */
@@ -245,13 +235,7 @@ int atrium_sqlite_domain_get(struct atrium_store *base, const char *tenant_id, c
         r = bind_tenant_name(st, tenant_id, name, &lower);
     if (r < 0)
         return r;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        read_domain(st, ret);
-    atrium_sqlite_reset(st);
-    if (rc == SQLITE_DONE)
-        return ATRIUM_ENOTFOUND;
-    return rc == SQLITE_ROW ? 0 : atrium_sqlite_error(rc);
+    return atrium_sqlite_get_row(st, read_domain, ret);
 }
 
 /* Run a bound UPDATE/DELETE of one tenant's domain; ENOTFOUND when it touched no row. */

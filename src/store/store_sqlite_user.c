@@ -77,16 +77,15 @@ void atrium_sqlite_user_read(sqlite3_stmt *st, struct atrium_user *u)
     u->deleted = sqlite3_column_int64(st, next + 2);
 }
 
+static void read_user(sqlite3_stmt *st, void *ret)
+{
+    atrium_sqlite_user_read(st, ret);
+}
+
 /* Step a bound single-row query into *ret; ENOTFOUND when there is no row. */
 static int get_one(sqlite3_stmt *st, struct atrium_user *ret)
 {
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        atrium_sqlite_user_read(st, ret);
-    atrium_sqlite_reset(st);
-    if (rc == SQLITE_DONE)
-        return ATRIUM_ENOTFOUND;
-    return rc == SQLITE_ROW ? 0 : atrium_sqlite_error(rc);
+    return atrium_sqlite_get_row(st, read_user, ret);
 }
 
 /*
