@@ -76,6 +76,14 @@ int atrium_sqlite_step_done(sqlite3_stmt *st)
     return rc == SQLITE_ROW ? ATRIUM_EINTERNAL : atrium_sqlite_error(rc);
 }
 
+int atrium_sqlite_step_changed(struct atrium_store_sqlite *s, sqlite3_stmt *st)
+{
+    int r = atrium_sqlite_step_done(st);
+    if (r == 0 && sqlite3_changes(s->db) == 0)
+        return ATRIUM_ENOTFOUND;
+    return r;
+}
+
 int atrium_sqlite_bind_text(sqlite3_stmt *st, int idx, const char *v)
 {
     return sqlite3_bind_text(st, idx, v, -1, SQLITE_STATIC);

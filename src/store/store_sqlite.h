@@ -189,6 +189,9 @@ void atrium_sqlite_reset(sqlite3_stmt *st);
 int atrium_sqlite_error(int rc);
 /* Step a write statement to completion, reset it, and return 0 or the mapped error. */
 int atrium_sqlite_step_done(sqlite3_stmt *st);
+/* step_done for an UPDATE/DELETE/conditional INSERT meant to touch a row of
+ * s: ENOTFOUND when it touched none (another tenant's row, or no row). */
+int atrium_sqlite_step_changed(struct atrium_store_sqlite *s, sqlite3_stmt *st);
 
 /* Bind a string (NULL binds SQL NULL); the string must outlive the step. */
 int atrium_sqlite_bind_text(sqlite3_stmt *st, int idx, const char *v);

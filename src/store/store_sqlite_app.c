@@ -161,10 +161,7 @@ int atrium_sqlite_app_update(struct atrium_store *base, const char *tenant_id,
         atrium_sqlite_reset(st);
         return ATRIUM_ESTORE;
     }
-    r = atrium_sqlite_step_done(st);
-    if (r == 0 && sqlite3_changes(s->db) == 0)
-        return ATRIUM_ENOTFOUND;
-    return r;
+    return atrium_sqlite_step_changed(s, st);
 }
 
 static void read_app_id(sqlite3_stmt *st, void *ret)
@@ -210,10 +207,7 @@ static int app_delete_rows(struct atrium_store_sqlite *s, const char *tenant_id,
     atrium_sqlite_bind_text(st, 1, tenant_id);
     atrium_sqlite_bind_text(st, 2, object_id);
     /* The passwords go by foreign key cascade. */
-    r = atrium_sqlite_step_done(st);
-    if (r == 0 && sqlite3_changes(s->db) == 0)
-        return ATRIUM_ENOTFOUND;
-    return r;
+    return atrium_sqlite_step_changed(s, st);
 }
 
 int atrium_sqlite_app_delete(struct atrium_store *base, const char *tenant_id,
@@ -281,10 +275,7 @@ int atrium_sqlite_app_password_delete(struct atrium_store *base, const char *ten
     atrium_sqlite_bind_text(st, 1, tenant_id);
     atrium_sqlite_bind_text(st, 2, app_object_id);
     atrium_sqlite_bind_text(st, 3, key_id);
-    r = atrium_sqlite_step_done(st);
-    if (r == 0 && sqlite3_changes(s->db) == 0)
-        return ATRIUM_ENOTFOUND;
-    return r;
+    return atrium_sqlite_step_changed(s, st);
 }
 
 int atrium_sqlite_app_password_list(struct atrium_store *base, const char *tenant_id,

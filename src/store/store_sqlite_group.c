@@ -154,11 +154,7 @@ int atrium_sqlite_group_update(struct atrium_store *base, const char *tenant_id,
     int r = atrium_sqlite_stmt(s, ATRIUM_SQ_GROUP_UPDATE, sql, &st);
     if (r == 0)
         r = bind_group(st, tenant_id, g, false);
-    if (r == 0)
-        r = atrium_sqlite_step_done(st);
-    if (r == 0 && sqlite3_changes(s->db) == 0)
-        return ATRIUM_ENOTFOUND;
-    return r;
+    return r == 0 ? atrium_sqlite_step_changed(s, st) : r;
 }
 
 /* Run a bound-by-(tenant ?1, id ?2) write statement; *ret_changes: rows changed. */

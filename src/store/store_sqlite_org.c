@@ -61,8 +61,5 @@ int atrium_sqlite_tenant_update_profile(struct atrium_store *base, const char *t
         atrium_sqlite_reset(st);
         return ATRIUM_ESTORE;
     }
-    r = atrium_sqlite_step_done(st);
-    if (r == 0 && sqlite3_changes(s->db) == 0)
-        return ATRIUM_ENOTFOUND;
-    return r;
+    return atrium_sqlite_step_changed(s, st);
 }

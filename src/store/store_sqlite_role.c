@@ -50,10 +50,8 @@ int atrium_sqlite_role_assign(struct atrium_store *base, const char *tenant_id,
         atrium_sqlite_reset(st);
         return ATRIUM_ESTORE;
     }
-    r = atrium_sqlite_step_done(st);
-    if (r == 0 && sqlite3_changes(s->db) == 0)
-        return ATRIUM_ENOTFOUND; /* principal not in this tenant */
-    return r;
+    /* ENOTFOUND: the principal is not in this tenant */
+    return atrium_sqlite_step_changed(s, st);
 }
 
 /* Step a bound assignment query into a fresh list. */
@@ -125,10 +123,7 @@ int atrium_sqlite_role_assignment_delete(struct atrium_store *base, const char *
         return r;
     atrium_sqlite_bind_text(st, 1, tenant_id);
     atrium_sqlite_bind_text(st, 2, id);
-    r = atrium_sqlite_step_done(st);
-    if (r == 0 && sqlite3_changes(s->db) == 0)
-        return ATRIUM_ENOTFOUND;
-    return r;
+    return atrium_sqlite_step_changed(s, st);
 }
 
 int atrium_sqlite_role_assignment_list(struct atrium_store *base, const char *tenant_id,

@@ -120,10 +120,7 @@ int atrium_sqlite_session_delete(struct atrium_store *base, const char *tenant_i
         return r;
     atrium_sqlite_bind_text(st, 1, tenant_id);
     atrium_sqlite_bind_text(st, 2, id_hash);
-    r = atrium_sqlite_step_done(st);
-    if (r == 0 && sqlite3_changes(s->db) == 0)
-        return ATRIUM_ENOTFOUND;
-    return r;
+    return atrium_sqlite_step_changed(s, st);
 }
 
 int atrium_sqlite_session_delete_user(struct atrium_store *base, const char *tenant_id,
@@ -218,10 +215,7 @@ static int activate_rows(struct atrium_store_sqlite *s, const char *kid, int64_t
     if (r < 0)
         return r;
     atrium_sqlite_bind_text(st, 1, kid);
-    r = atrium_sqlite_step_done(st);
-    if (r == 0 && sqlite3_changes(s->db) == 0)
-        return ATRIUM_ENOTFOUND;
-    return r;
+    return atrium_sqlite_step_changed(s, st);
 }
 
 int atrium_sqlite_signing_key_activate(struct atrium_store *base, const char *kid,

@@ -91,10 +91,7 @@ static int write_by_id(struct atrium_store_sqlite *s, enum atrium_sqlite_stmt wh
         return r;
     atrium_sqlite_bind_text(st, 1, tenant_id);
     atrium_sqlite_bind_text(st, 2, id);
-    r = atrium_sqlite_step_done(st);
-    if (r == 0 && sqlite3_changes(s->db) == 0)
-        return ATRIUM_ENOTFOUND;
-    return r;
+    return atrium_sqlite_step_changed(s, st);
 }
 
 /* Run a cached single-row query binding (tenant_id, key) into ret. */
@@ -213,10 +210,7 @@ int atrium_sqlite_sp_update(struct atrium_store *base, const char *tenant_id,
         atrium_sqlite_reset(st);
         return ATRIUM_ESTORE;
     }
-    r = atrium_sqlite_step_done(st);
-    if (r == 0 && sqlite3_changes(s->db) == 0)
-        return ATRIUM_ENOTFOUND;
-    return r;
+    return atrium_sqlite_step_changed(s, st);
 }
 
 int atrium_sqlite_sp_delete_rows(struct atrium_store_sqlite *s, const char *tenant_id,
@@ -284,10 +278,8 @@ int atrium_sqlite_ara_insert(struct atrium_store *base, const char *tenant_id,
         atrium_sqlite_reset(st);
         return ATRIUM_ESTORE;
     }
-    r = atrium_sqlite_step_done(st);
-    if (r == 0 && sqlite3_changes(s->db) == 0)
-        return ATRIUM_ENOTFOUND; /* principal or resource not in this tenant */
-    return r;
+    /* ENOTFOUND: the principal or resource is not in this tenant */
+    return atrium_sqlite_step_changed(s, st);
 }
 
 int atrium_sqlite_ara_delete(struct atrium_store *base, const char *tenant_id, const char *id)
@@ -370,10 +362,8 @@ int atrium_sqlite_grant_insert(struct atrium_store *base, const char *tenant_id,
         atrium_sqlite_reset(st);
         return ATRIUM_ESTORE;
     }
-    r = atrium_sqlite_step_done(st);
-    if (r == 0 && sqlite3_changes(s->db) == 0)
-        return ATRIUM_ENOTFOUND; /* the user is not in this tenant */
-    return r;
+    /* the user is not in this tenant */
+    return atrium_sqlite_step_changed(s, st);
 }
 
 int atrium_sqlite_grant_update_scope(struct atrium_store *base, const char *tenant_id,
@@ -394,10 +384,7 @@ int atrium_sqlite_grant_update_scope(struct atrium_store *base, const char *tena
     atrium_sqlite_bind_text(st, 1, tenant_id);
     atrium_sqlite_bind_text(st, 2, id);
     atrium_sqlite_bind_text(st, 3, scope ? scope : "");
-    r = atrium_sqlite_step_done(st);
-    if (r == 0 && sqlite3_changes(s->db) == 0)
-        return ATRIUM_ENOTFOUND;
-    return r;
+    return atrium_sqlite_step_changed(s, st);
 }
 
 int atrium_sqlite_grant_delete(struct atrium_store *base, const char *tenant_id, const char *id)

@@ -238,15 +238,6 @@ int atrium_sqlite_domain_get(struct atrium_store *base, const char *tenant_id, c
     return atrium_sqlite_get_row(st, read_domain, ret);
 }
 
-/* Run a bound UPDATE/DELETE of one tenant's domain; ENOTFOUND when it touched no row. */
-static int write_domain(struct atrium_store_sqlite *s, sqlite3_stmt *st)
-{
-    int r = atrium_sqlite_step_done(st);
-    if (r == 0 && sqlite3_changes(s->db) == 0)
-        return ATRIUM_ENOTFOUND;
-    return r;
-}
-
 int atrium_sqlite_domain_set_verified(struct atrium_store *base, const char *tenant_id,
                                       const char *name, bool verified)
 {
@@ -270,7 +261,7 @@ int atrium_sqlite_domain_set_verified(struct atrium_store *base, const char *ten
         atrium_sqlite_reset(st);
         return ATRIUM_ESTORE;
     }
-    return write_domain(s, st);
+    return atrium_sqlite_step_changed(s, st);
 }
 
 int atrium_sqlite_domain_set_default(struct atrium_store *base, const char *tenant_id,
@@ -291,7 +282,7 @@ int atrium_sqlite_domain_set_default(struct atrium_store *base, const char *tena
     int r = atrium_sqlite_stmt(s, ATRIUM_SQ_DOMAIN_SET_DEFAULT, sql, &st);
     if (r == 0)
         r = bind_tenant_name(st, tenant_id, name, &lower);
-    return r < 0 ? r : write_domain(s, st);
+    return r < 0 ? r : atrium_sqlite_step_changed(s, st);
 }
 
 int atrium_sqlite_domain_delete(struct atrium_store *base, const char *tenant_id, const char *name)
@@ -308,7 +299,7 @@ int atrium_sqlite_domain_delete(struct atrium_store *base, const char *tenant_id
     int r = atrium_sqlite_stmt(s, ATRIUM_SQ_DOMAIN_DELETE, sql, &st);
     if (r == 0)
         r = bind_tenant_name(st, tenant_id, name, &lower);
-    return r < 0 ? r : write_domain(s, st);
+    return r < 0 ? r : atrium_sqlite_step_changed(s, st);
 }
 
 /* The count part of domain_usage; ?2 is "@name". */

@@ -364,10 +364,8 @@ int atrium_sqlite_device_decide(struct atrium_store *base, const char *tenant_id
     sqlite3_bind_int(st, 4, approve ? ATRIUM_DEVICE_APPROVED : ATRIUM_DEVICE_DENIED);
     atrium_sqlite_bind_text(st, 5, approve ? user_id : "");
     sqlite3_bind_int64(st, 6, approve ? auth_time : 0);
-    r = atrium_sqlite_step_done(st);
-    if (r == 0 && sqlite3_changes(s->db) == 0)
-        return ATRIUM_ENOTFOUND; /* unknown, expired, or already decided */
-    return r;
+    /* unknown, expired, or already decided */
+    return atrium_sqlite_step_changed(s, st);
 }
 
 /*

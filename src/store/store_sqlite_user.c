@@ -173,10 +173,7 @@ int atrium_sqlite_user_update(struct atrium_store *base, const char *tenant_id,
         atrium_sqlite_reset(st);
         return ATRIUM_ESTORE;
     }
-    r = atrium_sqlite_step_done(st);
-    if (r == 0 && sqlite3_changes(s->db) == 0)
-        return ATRIUM_ENOTFOUND;
-    return r;
+    return atrium_sqlite_step_changed(s, st);
 }
 
 int atrium_sqlite_user_get(struct atrium_store *base, const char *tenant_id, const char *user_id,
@@ -301,8 +298,5 @@ int atrium_sqlite_user_set_password(struct atrium_store *base, const char *tenan
         atrium_sqlite_reset(st);
         return ATRIUM_ESTORE;
     }
-    r = atrium_sqlite_step_done(st);
-    if (r == 0 && sqlite3_changes(s->db) == 0)
-        return ATRIUM_ENOTFOUND;
-    return r;
+    return atrium_sqlite_step_changed(s, st);
 }
