@@ -84,6 +84,14 @@ int atrium_sqlite_step_changed(struct atrium_store_sqlite *s, sqlite3_stmt *st)
     return r;
 }
 
+bool atrium_sqlite_bind_failed(sqlite3_stmt *st, int b)
+{
+    if (b == SQLITE_OK)
+        return false;
+    atrium_sqlite_reset(st);
+    return true;
+}
+
 int atrium_sqlite_bind_text(sqlite3_stmt *st, int idx, const char *v)
 {
     return sqlite3_bind_text(st, idx, v, -1, SQLITE_STATIC);

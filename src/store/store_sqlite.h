@@ -193,6 +193,9 @@ int atrium_sqlite_step_done(sqlite3_stmt *st);
  * s: ENOTFOUND when it touched none (another tenant's row, or no row). */
 int atrium_sqlite_step_changed(struct atrium_store_sqlite *s, sqlite3_stmt *st);
 
+/* b is the OR of a statement's bind results: on a failure, reset st (so the
+ * cached statement is clean) and return true. */
+bool atrium_sqlite_bind_failed(sqlite3_stmt *st, int b);
 /* Bind a string (NULL binds SQL NULL); the string must outlive the step. */
 int atrium_sqlite_bind_text(sqlite3_stmt *st, int idx, const char *v);
 /* Bind a page limit, clamped to what SQLite's LIMIT takes. */

@@ -64,10 +64,8 @@ int atrium_sqlite_app_insert(struct atrium_store *base, const char *tenant_id,
     b |= atrium_sqlite_bind_text(st, 5, a->sign_in_audience);
     b |= atrium_sqlite_bind_text(st, 6, a->definition ? a->definition : "{}");
     b |= sqlite3_bind_int64(st, 7, a->created);
-    if (b != SQLITE_OK) {
-        atrium_sqlite_reset(st);
+    if (atrium_sqlite_bind_failed(st, b))
         return ATRIUM_ESTORE;
-    }
     return atrium_sqlite_step_done(st);
 }
 
@@ -157,10 +155,8 @@ int atrium_sqlite_app_update(struct atrium_store *base, const char *tenant_id,
     b |= atrium_sqlite_bind_text(st, 3, a->display_name);
     b |= atrium_sqlite_bind_text(st, 4, a->sign_in_audience);
     b |= atrium_sqlite_bind_text(st, 5, a->definition ? a->definition : "{}");
-    if (b != SQLITE_OK) {
-        atrium_sqlite_reset(st);
+    if (atrium_sqlite_bind_failed(st, b))
         return ATRIUM_ESTORE;
-    }
     return atrium_sqlite_step_changed(s, st);
 }
 
@@ -250,10 +246,8 @@ int atrium_sqlite_app_password_insert(struct atrium_store *base, const char *ten
     b |= atrium_sqlite_bind_text(st, 6, p->secret_hash);
     b |= sqlite3_bind_int64(st, 7, p->start);
     b |= sqlite3_bind_int64(st, 8, p->end);
-    if (b != SQLITE_OK) {
-        atrium_sqlite_reset(st);
+    if (atrium_sqlite_bind_failed(st, b))
         return ATRIUM_ESTORE;
-    }
     return atrium_sqlite_step_done(st);
 }
 

@@ -60,10 +60,8 @@ static int bind_group(sqlite3_stmt *st, const char *tenant_id, const struct atri
     b |= sqlite3_bind_int(st, 6, g->security_enabled);
     if (with_created)
         b |= sqlite3_bind_int64(st, 7, g->created);
-    if (b != SQLITE_OK) {
-        atrium_sqlite_reset(st);
+    if (atrium_sqlite_bind_failed(st, b))
         return ATRIUM_ESTORE;
-    }
     return 0;
 }
 

@@ -98,10 +98,8 @@ int atrium_sqlite_lockout_put(struct atrium_store *base, const struct atrium_loc
     int b = atrium_sqlite_bind_text(st, 1, l->tenant_id);
     b |= atrium_sqlite_bind_text(st, 2, l->user_id);
     b |= bind_counters(st, l);
-    if (b != SQLITE_OK) {
-        atrium_sqlite_reset(st);
+    if (atrium_sqlite_bind_failed(st, b))
         return ATRIUM_ESTORE;
-    }
     /* The foreign key to users: counters only for a user of the tenant (else ENOTFOUND). */
     return atrium_sqlite_step_done(st);
 }
@@ -163,10 +161,8 @@ static int upsert_name(struct atrium_store_sqlite *s, const char *tenant_id, con
     int b = atrium_sqlite_bind_text(st, 1, tenant_id);
     b |= atrium_sqlite_bind_text(st, 2, name_key);
     b |= bind_counters(st, l);
-    if (b != SQLITE_OK) {
-        atrium_sqlite_reset(st);
+    if (atrium_sqlite_bind_failed(st, b))
         return ATRIUM_ESTORE;
-    }
     /* The foreign key to tenants: an unknown tenant is ENOTFOUND. */
     return atrium_sqlite_step_done(st);
 }

@@ -57,9 +57,7 @@ int atrium_sqlite_tenant_update_profile(struct atrium_store *base, const char *t
     b |= atrium_sqlite_bind_text(st, 2, display_name);
     b |= sqlite3_bind_int(st, 3, mails != NULL);
     b |= atrium_sqlite_bind_text(st, 4, json);
-    if (b != SQLITE_OK) {
-        atrium_sqlite_reset(st);
+    if (atrium_sqlite_bind_failed(st, b))
         return ATRIUM_ESTORE;
-    }
     return atrium_sqlite_step_changed(s, st);
 }

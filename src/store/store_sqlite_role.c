@@ -46,10 +46,8 @@ int atrium_sqlite_role_assign(struct atrium_store *base, const char *tenant_id,
     b |= atrium_sqlite_bind_text(st, 3, a->role_template_id);
     b |= atrium_sqlite_bind_text(st, 4, a->principal_id);
     b |= sqlite3_bind_int64(st, 5, a->created);
-    if (b != SQLITE_OK) {
-        atrium_sqlite_reset(st);
+    if (atrium_sqlite_bind_failed(st, b))
         return ATRIUM_ESTORE;
-    }
     /* ENOTFOUND: the principal is not in this tenant */
     return atrium_sqlite_step_changed(s, st);
 }

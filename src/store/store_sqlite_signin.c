@@ -76,10 +76,8 @@ int atrium_sqlite_session_insert(struct atrium_store *base, const struct atrium_
     b |= sqlite3_bind_int64(st, 4, ss->auth_time);
     b |= sqlite3_bind_int64(st, 5, ss->created);
     b |= sqlite3_bind_int64(st, 6, ss->expires);
-    if (b != SQLITE_OK) {
-        atrium_sqlite_reset(st);
+    if (atrium_sqlite_bind_failed(st, b))
         return ATRIUM_ESTORE;
-    }
     return atrium_sqlite_step_done(st);
 }
 
@@ -165,10 +163,8 @@ int atrium_sqlite_signing_key_insert(struct atrium_store *base,
     b |= sqlite3_bind_int64(st, 4, k->created);
     b |= sqlite3_bind_int64(st, 5, k->not_after);
     b |= sqlite3_bind_int(st, 6, k->active);
-    if (b != SQLITE_OK) {
-        atrium_sqlite_reset(st);
+    if (atrium_sqlite_bind_failed(st, b))
         return ATRIUM_ESTORE;
-    }
     return atrium_sqlite_step_done(st);
 }
 
@@ -256,10 +252,8 @@ int atrium_sqlite_signin_insert(struct atrium_store *base, const struct atrium_s
     b |= sqlite3_bind_int(st, 10, ev->error_code);
     b |= atrium_sqlite_bind_text(st, 11, ev->failure_reason);
     b |= sqlite3_bind_int64(st, 12, ev->created);
-    if (b != SQLITE_OK) {
-        atrium_sqlite_reset(st);
+    if (atrium_sqlite_bind_failed(st, b))
         return ATRIUM_ESTORE;
-    }
     return atrium_sqlite_step_done(st);
 }
 

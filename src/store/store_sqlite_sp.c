@@ -135,10 +135,8 @@ int atrium_sqlite_sp_insert(struct atrium_store *base, const char *tenant_id,
     b |= atrium_sqlite_bind_text(st, 6, sp->definition ? sp->definition : "{}");
     b |= sqlite3_bind_int(st, 7, sp->account_enabled);
     b |= sqlite3_bind_int64(st, 8, sp->created);
-    if (b != SQLITE_OK) {
-        atrium_sqlite_reset(st);
+    if (atrium_sqlite_bind_failed(st, b))
         return ATRIUM_ESTORE;
-    }
     return atrium_sqlite_step_done(st);
 }
 
@@ -206,10 +204,8 @@ int atrium_sqlite_sp_update(struct atrium_store *base, const char *tenant_id,
     b |= atrium_sqlite_bind_text(st, 3, sp->display_name);
     b |= atrium_sqlite_bind_text(st, 4, sp->definition ? sp->definition : "{}");
     b |= sqlite3_bind_int(st, 5, sp->account_enabled);
-    if (b != SQLITE_OK) {
-        atrium_sqlite_reset(st);
+    if (atrium_sqlite_bind_failed(st, b))
         return ATRIUM_ESTORE;
-    }
     return atrium_sqlite_step_changed(s, st);
 }
 
@@ -274,10 +270,8 @@ int atrium_sqlite_ara_insert(struct atrium_store *base, const char *tenant_id,
     b |= atrium_sqlite_bind_text(st, 4, a->resource_id);
     b |= atrium_sqlite_bind_text(st, 5, a->app_role_id);
     b |= sqlite3_bind_int64(st, 6, a->created);
-    if (b != SQLITE_OK) {
-        atrium_sqlite_reset(st);
+    if (atrium_sqlite_bind_failed(st, b))
         return ATRIUM_ESTORE;
-    }
     /* ENOTFOUND: the principal or resource is not in this tenant */
     return atrium_sqlite_step_changed(s, st);
 }
@@ -358,10 +352,8 @@ int atrium_sqlite_grant_insert(struct atrium_store *base, const char *tenant_id,
     b |= atrium_sqlite_bind_text(st, 6, g->consent_type);
     b |= atrium_sqlite_bind_text(st, 7, g->scope ? g->scope : "");
     b |= sqlite3_bind_int64(st, 8, g->created);
-    if (b != SQLITE_OK) {
-        atrium_sqlite_reset(st);
+    if (atrium_sqlite_bind_failed(st, b))
         return ATRIUM_ESTORE;
-    }
     /* the user is not in this tenant */
     return atrium_sqlite_step_changed(s, st);
 }

@@ -61,10 +61,8 @@ int atrium_sqlite_tenant_insert(struct atrium_store *base, const struct atrium_t
     b |= atrium_sqlite_bind_text(st, 4, t->contact_email);
     b |= atrium_sqlite_bind_text(st, 5, initial);
     b |= sqlite3_bind_int64(st, 6, t->created);
-    if (b != SQLITE_OK) {
-        atrium_sqlite_reset(st);
+    if (atrium_sqlite_bind_failed(st, b))
         return ATRIUM_ESTORE;
-    }
     return atrium_sqlite_step_done(st);
 }
 
@@ -143,10 +141,8 @@ int atrium_sqlite_domain_insert(struct atrium_store *base, const char *tenant_id
     b |= sqlite3_bind_int(st, 5, d->is_verified);
     b |= atrium_sqlite_bind_text(st, 6, d->verification_code);
     b |= sqlite3_bind_int64(st, 7, d->created);
-    if (b != SQLITE_OK) {
-        atrium_sqlite_reset(st);
+    if (atrium_sqlite_bind_failed(st, b))
         return ATRIUM_ESTORE;
-    }
     r = atrium_sqlite_step_done(st);
     if (r == 0 && sqlite3_changes(s->db) == 0)
         return ATRIUM_ECONFLICT; /* verified by some tenant already */
@@ -210,10 +206,8 @@ static int bind_tenant_name(sqlite3_stmt *st, const char *tenant_id, const char 
     *ret_lower = atrium_str_lower(xstrdup(name));
     int b = atrium_sqlite_bind_text(st, 1, tenant_id);
     b |= atrium_sqlite_bind_text(st, 2, *ret_lower);
-    if (b != SQLITE_OK) {
-        atrium_sqlite_reset(st);
+    if (atrium_sqlite_bind_failed(st, b))
         return ATRIUM_ESTORE;
-    }
     return 0;
 }
 

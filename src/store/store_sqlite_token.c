@@ -132,10 +132,8 @@ int atrium_sqlite_code_insert(struct atrium_store *base, const struct atrium_aut
     b |= sqlite3_bind_int64(st, 12, c->created);
     b |= sqlite3_bind_int64(st, 13, c->expires);
     b |= sqlite3_bind_int(st, 14, c->redeemed);
-    if (b != SQLITE_OK) {
-        atrium_sqlite_reset(st);
+    if (atrium_sqlite_bind_failed(st, b))
         return ATRIUM_ESTORE;
-    }
     return atrium_sqlite_step_done(st);
 }
 
@@ -199,10 +197,8 @@ int atrium_sqlite_refresh_insert(struct atrium_store *base, const struct atrium_
     b |= sqlite3_bind_int64(st, 9, t->expires);
     b |= sqlite3_bind_int(st, 10, t->used);
     b |= sqlite3_bind_int(st, 11, t->revoked);
-    if (b != SQLITE_OK) {
-        atrium_sqlite_reset(st);
+    if (atrium_sqlite_bind_failed(st, b))
         return ATRIUM_ESTORE;
-    }
     return atrium_sqlite_step_done(st);
 }
 
@@ -320,10 +316,8 @@ int atrium_sqlite_device_insert(struct atrium_store *base, const struct atrium_d
     b |= sqlite3_bind_int64(st, 9, d->expires);
     b |= sqlite3_bind_int64(st, 10, d->last_poll);
     b |= sqlite3_bind_int64(st, 11, d->auth_time);
-    if (b != SQLITE_OK) {
-        atrium_sqlite_reset(st);
+    if (atrium_sqlite_bind_failed(st, b))
         return ATRIUM_ESTORE;
-    }
     return atrium_sqlite_step_done(st);
 }
 

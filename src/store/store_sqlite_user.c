@@ -294,9 +294,7 @@ int atrium_sqlite_user_set_password(struct atrium_store *base, const char *tenan
     b |= atrium_sqlite_bind_text(st, 3, password_hash);
     b |= sqlite3_bind_int(st, 4, force_change);
     b |= sqlite3_bind_int64(st, 5, changed);
-    if (b != SQLITE_OK) {
-        atrium_sqlite_reset(st);
+    if (atrium_sqlite_bind_failed(st, b))
         return ATRIUM_ESTORE;
-    }
     return atrium_sqlite_step_changed(s, st);
 }

@@ -27,10 +27,8 @@ static int run_write(struct atrium_store_sqlite *s, enum atrium_sqlite_stmt id, 
     b |= atrium_sqlite_bind_text(st, 2, object_id);
     if (sqlite3_bind_parameter_count(st) >= 3)
         b |= sqlite3_bind_int64(st, 3, when);
-    if (b != SQLITE_OK) {
-        atrium_sqlite_reset(st);
+    if (atrium_sqlite_bind_failed(st, b))
         return ATRIUM_ESTORE;
-    }
     r = atrium_sqlite_step_done(st);
     if (r == 0 && ret_changes)
         *ret_changes = sqlite3_changes(s->db);
