@@ -231,13 +231,8 @@ static struct log_buffer *thread_buffer(void)
 /* Caller holds b->lock. Whole lines only, in one write(2) per buffer. */
 static void buffer_flush_locked(struct log_buffer *b)
 {
-    size_t off = 0;
-    while (off < b->len) {
-        ssize_t w = write(STDERR_FILENO, b->data + off, b->len - off);
-        if (w <= 0 && errno != EINTR)
-            break;
-        off += w > 0 ? (size_t)w : 0;
-    }
+    if (b->len)
+        write_line(b->data, b->len); /* whole lines; over PIPE_BUF under the lock */
     b->len = 0;
 }
 
