@@ -264,11 +264,12 @@ static enum MHD_Result send_response(struct request_state *st, struct MHD_Connec
     st->corked = cork && atrium_tls_cork(conn, len);
     enum MHD_Result ret = MHD_queue_response(conn, rs->status, resp);
     MHD_destroy_response(resp);
-    if (ret == MHD_YES)
+    if (ret == MHD_YES) {
         st->status_sent = rs->status;
-    else if (st->corked)
-        atrium_tls_uncork(conn);
-    st->corked = st->corked && ret == MHD_YES;
+    } else if (st->corked) {
+        atrium_tls_uncork(conn); /* nothing was queued: no completion will uncork */
+        st->corked = false;
+    }
     return ret;
 }
 
